@@ -1,0 +1,1 @@
+"""Speed and quality measurements; each module runs on its own (`python -m benchmarks.NAME`)."""

@@ -1,0 +1,184 @@
+"""Commands about the model: `train`, `eval`, `reconstruct`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import BadRequest
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train a model (or fine-tune one with --init)")
+    p.add_argument("--data", nargs="+", required=True, help="drawing files to train on")
+    p.add_argument(
+        "--repeat",
+        nargs="+",
+        type=int,
+        default=None,
+        help="how many times each --data file is repeated per epoch (default 1 each)",
+    )
+    p.add_argument("--out", required=True, help="where the best model is written (.safetensors)")
+    p.add_argument("--init", default=None, help="start from this model (fine-tune)")
+    p.add_argument("--steps", type=int, default=None)
+    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--preset", default="small", help="architecture: default, small or tiny")
+    p.add_argument(
+        "--lr", type=float, default=None, help="learning rate (default 1e-3; 3e-4 with --init)"
+    )
+    p.add_argument("--eval-every", type=int, default=250)
+    p.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best there is)")
+    p.add_argument(
+        "--resume", action="store_true", help="continue from the checkpoint beside --out"
+    )
+    p.add_argument(
+        "--json-progress", action="store_true", help="one JSON object per line on stdout"
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    p.set_defaults(run=train_cmd)
+
+    p = sub.add_parser("eval", help="reconstruction NLL and KL of a model on a data file")
+    p.add_argument("--model", default="default")
+    p.add_argument("--data", required=True)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--device", default=None)
+    p.set_defaults(run=eval_cmd)
+
+    p = sub.add_parser("reconstruct", help="every drawing of a file redrawn by the model")
+    p.add_argument("--model", default="default")
+    p.add_argument("--data", required=True)
+    p.add_argument("--temperature", type=float, default=None)
+    p.add_argument("--greedy", action="store_true")
+    p.add_argument("--limit", type=int, default=None, help="only the first N drawings")
+    p.add_argument(
+        "--out", required=True, help=".ndjson, or .png (originals beside reconstructions)"
+    )
+    p.add_argument("--device", default=None)
+    p.set_defaults(run=reconstruct_cmd)
+
+
+def train_cmd(args: argparse.Namespace) -> int:
+    import torch
+
+    from core.batching import build_train_data
+    from core.device import pick_device
+    from core.formats import read_dataset
+    from core.model import PRESETS
+    from core.progress import TrainProgress
+    from core.sketcher import Sketcher
+    from core.train import TrainSettings, train
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    repeats = args.repeat or [1] * len(args.data)
+    if len(repeats) != len(args.data):
+        raise BadRequest("--repeat needs one number per --data file")
+    if args.preset not in PRESETS:
+        raise BadRequest(f"unknown preset {args.preset!r}; choose from {', '.join(PRESETS)}")
+    if not str(args.out).endswith(".safetensors"):
+        raise BadRequest("--out must end in .safetensors (models are never pickles)")
+    device = pick_device(args.device)
+    base = Sketcher.load(args.init, device="cpu") if args.init else None
+    config = base.config if base else PRESETS[args.preset]
+    sources = [(Path(p).name, read_dataset(p), r) for p, r in zip(args.data, repeats, strict=True)]
+    data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
+    steps = args.steps if args.steps is not None else (1000 if base else 20000)
+    settings = TrainSettings(
+        steps=steps,
+        batch_size=args.batch,
+        seed=args.seed,
+        eval_every=args.eval_every,
+        checkpoint_every=args.eval_every,
+        lr=args.lr if args.lr is not None else (3e-4 if base else 1e-3),
+        kl_full_from_start=base is not None,
+    )
+    info = {
+        "base": base.path if base else None,
+        "preset": None if base else args.preset,
+        "command": "sketchbook " + " ".join(sys.argv[1:]),
+    }
+    stop = {"now": False}
+
+    def on_term(signum, frame):  # noqa: ARG001 - signal's signature
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, on_term)
+    with TrainProgress(json_lines=args.json_progress, total=steps) as progress:
+        summary = train(
+            config,
+            data,
+            args.out,
+            settings,
+            device,
+            progress.update,
+            init=base.model if base else None,
+            resume=args.resume,
+            should_stop=lambda: stop["now"],
+            info=info,
+        )
+    if not args.json_progress:
+        print(f"best validation loss {summary['best']:.4f}; model written to {args.out}")
+    return 0
+
+
+def eval_cmd(args: argparse.Namespace) -> int:
+    from core.batching import _scaled, to_sequences
+    from core.formats import read_dataset
+    from core.sketcher import Sketcher
+    from core.train import evaluate
+
+    sk = Sketcher.load(args.model, device=args.device)
+    ds = read_dataset(args.data)
+    drawings = ds.splits["test"] if "test" in ds.splits else ds.drawings()
+    seqs = [_scaled(s, sk.scale) for s in to_sequences(drawings, sk.config.max_len)]
+    if not seqs:
+        raise BadRequest(f"{args.data} holds no usable drawings")
+    scores = evaluate(sk.model, seqs, sk.device)
+    scores["drawings"] = len(seqs)
+    if args.json:
+        print(json.dumps(scores))
+    else:
+        print(
+            f"{len(seqs)} drawings: reconstruction NLL {scores['recon']:.4f} "
+            f"(offsets {scores['offsets']:.4f}, pen {scores['pen']:.4f}), KL {scores['kl']:.4f}"
+        )
+    return 0
+
+
+def reconstruct_cmd(args: argparse.Namespace) -> int:
+    from core.formats import read_dataset, write_ndjson
+    from core.render import save_grid
+    from core.sketcher import DEFAULT_TEMPERATURE, Sketcher
+
+    sk = Sketcher.load(args.model, device=args.device)
+    drawings = [d for d in read_dataset(args.data).drawings() if not d.is_empty]
+    if args.limit:
+        drawings = drawings[: args.limit]
+    if not drawings:
+        raise BadRequest(f"{args.data} holds no drawings")
+    temperature = args.temperature if args.temperature is not None else DEFAULT_TEMPERATURE
+    out = []
+    for start in range(0, len(drawings), 64):
+        out += sk.reconstruct(
+            drawings[start : start + 64], temperature=temperature, greedy=args.greedy
+        )
+    for original, redrawn in zip(drawings, out, strict=True):
+        redrawn.key = original.key
+    if args.out.lower().endswith(".png"):
+        pairs = [d for pair in zip(drawings, out, strict=True) for d in pair]
+        save_grid(pairs, args.out, columns=8)
+    elif args.out.lower().endswith(".ndjson"):
+        write_ndjson(out, args.out)
+    else:
+        raise BadRequest("--out must end in .ndjson or .png")
+    print(
+        f"reconstructed {len(out)} drawings into {args.out} "
+        f"(median {int(np.median([d.num_points for d in out]))} points)"
+    )
+    return 0

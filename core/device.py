@@ -1,0 +1,32 @@
+"""Where the model runs: CUDA when present, else Apple's MPS, else the CPU."""
+
+from __future__ import annotations
+
+import torch
+
+from core.errors import BadRequest
+
+
+def pick_device(requested: str | None = None) -> torch.device:
+    """`requested` ("cpu", "cuda", "cuda:1", "mps") overrides the automatic choice."""
+    if requested and requested != "auto":
+        try:
+            device = torch.device(requested)
+        except RuntimeError:
+            raise BadRequest(f"unknown device {requested!r}; use cpu, cuda or mps") from None
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise BadRequest("--device cuda was asked for, but no CUDA GPU is available")
+        if device.type == "mps" and not torch.backends.mps.is_available():
+            raise BadRequest("--device mps was asked for, but MPS is not available")
+        return device
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def describe(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"GPU ({torch.cuda.get_device_name(device)})"
+    return "Apple GPU (MPS)" if device.type == "mps" else "CPU"

@@ -1,0 +1,83 @@
+"""Model files: safetensors weights with the config, scale factor and data description in the
+metadata. Never a pickle, so opening a stranger's model cannot run their code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
+
+from core.atomic import atomic_write_bytes
+from core.errors import BadModel
+from core.model import ModelConfig, SketchRNN
+
+FORMAT = "latent-sketchbook/1"
+MAX_MODEL_BYTES = 1 << 30
+
+
+def save_model(
+    model: SketchRNN, path: str | Path, scale: float, data: dict, extra: dict | None = None
+) -> None:
+    """Write atomically: a reader sees the old file or the new one, never half of one."""
+    tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
+    metadata = {
+        "format": FORMAT,
+        "config": json.dumps(model.config.to_dict()),
+        "scale": repr(float(scale)),
+        "data": json.dumps(data),
+        "info": json.dumps(extra or {}),
+    }
+    atomic_write_bytes(path, save_safetensors(tensors, metadata=metadata))
+
+
+def read_model_file(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    """Tensors and metadata, with every way the file can be wrong turned into BadModel."""
+    path = Path(path)
+    if not path.exists():
+        raise BadModel(f"model file {path} does not exist")
+    if path.stat().st_size > MAX_MODEL_BYTES:
+        raise BadModel(f"{path.name} is over 1 GB, too big to be a sketch model")
+    raw = path.read_bytes()
+    if raw[:2] == b"PK" or raw[:1] == b"\x80":
+        raise BadModel(
+            f"{path.name} is a PyTorch pickle (.pt); pickles can run code when opened, so only "
+            "safetensors models are accepted"
+        )
+    try:
+        tensors = load_safetensors(raw)
+        header_len = int.from_bytes(raw[:8], "little")
+        header = json.loads(raw[8 : 8 + header_len])
+    except (SafetensorError, ValueError, OverflowError, UnicodeDecodeError) as exc:
+        raise BadModel(f"{path.name} is not a valid safetensors file ({exc})") from None
+    metadata = header.get("__metadata__") or {}
+    if metadata.get("format") != FORMAT:
+        raise BadModel(f"{path.name} is a safetensors file, but not a Latent Sketchbook model")
+    return tensors, metadata
+
+
+def load_model(
+    path: str | Path, device: torch.device | str = "cpu"
+) -> tuple[SketchRNN, float, dict, dict]:
+    """(model, scale factor, data description, training info) from a model file."""
+    tensors, metadata = read_model_file(path)
+    try:
+        config = ModelConfig.from_dict(json.loads(metadata["config"]))
+        scale = float(metadata["scale"])
+        data = json.loads(metadata.get("data", "{}"))
+        info = json.loads(metadata.get("info", "{}"))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise BadModel(f"{Path(path).name} has unreadable metadata ({exc})") from None
+    model = SketchRNN(config)
+    try:
+        model.load_state_dict(tensors, strict=True)
+    except RuntimeError as exc:
+        first = str(exc).strip().splitlines()
+        raise BadModel(
+            f"{Path(path).name} does not fit its own config: {first[-1].strip()}"
+        ) from None
+    model.to(device).eval()
+    return model, scale, data, info

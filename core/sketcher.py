@@ -1,0 +1,204 @@
+"""The inference API everything else uses: drawings in, thought vectors and drawings out.
+
+`Sketcher` wraps a trained model with the data scale it was trained at and the device it runs
+on, and does the canvas -> model preprocessing that DESIGN.md fixes: fit into 0..255, RDP at 2,
+stroke-3, divide by the scale factor.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from core.device import pick_device
+from core.errors import BadDrawing
+from core.model import DecoderStepper, SketchRNN
+from core.modelfile import load_model
+from core.resources import default_model_path
+from core.strokes import (
+    Drawing,
+    canonical,
+    check_finite,
+    from_stroke3,
+    pad_stroke5,
+    simplify,
+    stroke3_to_stroke5,
+    to_stroke3,
+)
+
+DEFAULT_TEMPERATURE = 0.1
+DEFAULT_SEED = 0
+
+
+def model_sequence(drawing: Drawing, scale: float, max_len: int) -> np.ndarray:
+    """Stroke-5 rows for the model: canonical form, scaled, at most `max_len` points.
+
+    A drawing too long after RDP at 2 is simplified harder until it fits, keeping its shape,
+    rather than cut off mid-face.
+    """
+    check_finite(drawing)
+    if drawing.is_empty:
+        raise BadDrawing("the drawing is empty: draw at least one stroke")
+    d = canonical(drawing)
+    epsilon = 2.0
+    while d.num_points > max_len and epsilon < 64:
+        epsilon *= 1.5
+        d = simplify(d, epsilon)
+    rows = to_stroke3(d)[:max_len]
+    rows[0, :2] = 0.0  # where the drawing starts on the page is not part of its shape
+    rows[-1, 2] = 1.0
+    rows[:, :2] /= scale
+    return stroke3_to_stroke5(rows)
+
+
+class Sketcher:
+    """A loaded model ready to encode, decode and complete drawings (batched, no grad)."""
+
+    def __init__(
+        self,
+        model: SketchRNN,
+        scale: float,
+        data: dict | None = None,
+        info: dict | None = None,
+        path: str = "",
+        device: torch.device | None = None,
+    ):
+        self.device = device or next(model.parameters()).device
+        self.model = model.to(self.device).eval()
+        self.scale = scale
+        self.data = data or {}
+        self.info = info or {}
+        self.path = path
+        self.config = model.config
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, device: str | None = None) -> Sketcher:
+        """`path` None or "default" means the shipped model."""
+        resolved = default_model_path() if path in (None, "default") else Path(path)
+        dev = pick_device(device)
+        model, scale, data, info = load_model(resolved, dev)
+        return cls(model, scale, data, info, path=str(resolved), device=dev)
+
+    # -------------------------------------------------------------- encode
+    def batch(self, drawings: list[Drawing]) -> tuple[torch.Tensor, torch.Tensor]:
+        seqs = [model_sequence(d, self.scale, self.config.max_len) for d in drawings]
+        batch, lengths = pad_stroke5(seqs)
+        return torch.from_numpy(batch).to(self.device), torch.from_numpy(lengths).to(self.device)
+
+    @torch.inference_mode()
+    def encode(self, drawings: list[Drawing]) -> tuple[np.ndarray, np.ndarray]:
+        """(mu, sigma) of every drawing, each (n, z_size)."""
+        if not drawings:
+            z = self.config.z_size
+            return np.zeros((0, z), np.float32), np.zeros((0, z), np.float32)
+        batch, lengths = self.batch(drawings)
+        mu, presig = self.model.encode(batch[:, 1:], lengths)
+        return mu.cpu().numpy(), torch.exp(presig / 2).cpu().numpy()
+
+    # -------------------------------------------------------------- decode
+    @torch.inference_mode()
+    def decode(
+        self,
+        z: np.ndarray,
+        temperature: float = DEFAULT_TEMPERATURE,
+        greedy: bool = False,
+        seed: int | None = DEFAULT_SEED,
+        max_len: int | None = None,
+    ) -> list[Drawing]:
+        """One drawing per row of z. A fixed seed makes sampling repeatable."""
+        z_t = torch.as_tensor(
+            np.asarray(z, np.float32).reshape(-1, self.config.z_size), device=self.device
+        )
+        stepper = DecoderStepper(self.model, z_t)
+        start = torch.zeros(len(z_t), 5, device=self.device)
+        start[:, 2] = 1.0
+        return self._run(
+            stepper, start, [[] for _ in range(len(z_t))], temperature, greedy, seed, max_len
+        )
+
+    def _run(
+        self,
+        stepper: DecoderStepper,
+        point: torch.Tensor,
+        prefixes: list[list[np.ndarray]],
+        temperature: float,
+        greedy: bool,
+        seed: int | None,
+        max_len: int | None,
+    ) -> list[Drawing]:
+        gen = None
+        if seed is not None and not greedy:
+            gen = torch.Generator(device=self.device)
+            gen.manual_seed(seed)
+        b = point.shape[0]
+        limit = max_len or self.config.max_len
+        done = torch.zeros(b, dtype=torch.bool, device=self.device)
+        rows = []
+        for _ in range(limit):
+            point = stepper.sample(stepper.step(point), temperature, greedy, gen)
+            point[done] = 0.0
+            point[done, 4] = 1.0
+            rows.append(point)
+            done |= point[:, 4] > 0.5
+            if bool(done.all()):
+                break
+        out = torch.stack(rows, 1).cpu().numpy() if rows else np.zeros((b, 0, 5), np.float32)
+        drawings = []
+        for i in range(b):
+            seq = out[i]
+            ends = np.flatnonzero(seq[:, 4] > 0.5)
+            n = int(ends[0]) if len(ends) else len(seq)
+            body = seq[:n]
+            s3 = np.zeros((n, 3), np.float32)
+            s3[:, :2] = body[:, :2] * self.scale
+            s3[:, 2] = body[:, 3]
+            prefix = prefixes[i]
+            full = np.concatenate([*prefix, s3]) if prefix else s3
+            if len(full):
+                full[-1, 2] = 1.0
+            drawings.append(from_stroke3(full))
+        return drawings
+
+    # -------------------------------------------------------------- complete
+    @torch.inference_mode()
+    def continue_drawing(
+        self,
+        partial: Drawing,
+        z: np.ndarray | None = None,
+        n: int = 1,
+        temperature: float = 0.3,
+        seed: int | None = DEFAULT_SEED,
+    ) -> list[Drawing]:
+        """`n` different endings of a half-drawn face (sketch-rnn's "predict"): the decoder is
+        primed with the strokes so far, then samples on. z defaults to the partial's own mu."""
+        seq = model_sequence(partial, self.scale, self.config.max_len - 1)
+        if z is None:
+            z = self.encode([partial])[0][0]
+        z_t = torch.as_tensor(np.asarray(z, np.float32).reshape(1, -1), device=self.device).repeat(
+            n, 1
+        )
+        stepper = DecoderStepper(self.model, z_t)
+        prime = torch.from_numpy(seq).to(self.device)
+        point = torch.zeros(n, 5, device=self.device)
+        point[:, 2] = 1.0
+        for row in prime:
+            stepper.step(point)
+            point = row.unsqueeze(0).repeat(n, 1)
+        prefix = np.zeros((len(seq), 3), np.float32)
+        prefix[:, :2] = seq[:, :2] * self.scale
+        prefix[:, 2] = seq[:, 3]
+        remaining = self.config.max_len - len(seq)
+        return self._run(stepper, point, [[prefix]] * n, temperature, False, seed, remaining)
+
+    def reconstruct(
+        self,
+        drawings: list[Drawing],
+        temperature: float = DEFAULT_TEMPERATURE,
+        greedy: bool = False,
+        seed: int | None = DEFAULT_SEED,
+    ) -> list[Drawing]:
+        """What the model makes of each drawing: decode its mu (the app shows exactly this)."""
+        mu, _ = self.encode(drawings)
+        return self.decode(mu, temperature=temperature, greedy=greedy, seed=seed)

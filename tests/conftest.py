@@ -1,0 +1,47 @@
+"""Shared fixtures. Qt tests run offscreen; the tiny model is trained once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from core.faces import generate_faces  # noqa: E402
+from core.formats import write_ndjson  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def procedural_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("data") / "procedural.ndjson"
+    write_ndjson(generate_faces(400, seed=3), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory, procedural_file) -> Path:
+    """A tiny model trained for a few seconds: enough to test the API, not to judge quality."""
+    import torch
+
+    from core.batching import build_train_data
+    from core.formats import read_dataset
+    from core.model import PRESETS
+    from core.train import TrainSettings, train
+
+    out = tmp_path_factory.mktemp("model") / "tiny.safetensors"
+    config = PRESETS["tiny"]
+    data = build_train_data([("procedural", read_dataset(procedural_file), 1)], config.max_len)
+    settings = TrainSettings(steps=120, batch_size=32, eval_every=60, checkpoint_every=60)
+    train(config, data, out, settings, torch.device("cpu"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def sketcher(tiny_model):
+    from core.sketcher import Sketcher
+
+    return Sketcher.load(tiny_model, device="cpu")

@@ -1,0 +1,62 @@
+"""The command line: subcommands listed, every format inspected, bad input is one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from core.cli import main
+from core.formats import write_bin, write_npz
+from core.resources import sample_faces_path
+from core.strokes import Drawing
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_help_lists_the_subcommands_and_version_prints():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for name in ("app", "inspect", "faces", "train", "eval", "reconstruct"):
+        assert name in result.stdout
+    assert run_cli("--version").stdout.startswith("sketchbook 0.")
+
+
+def test_inspect_reads_the_shipped_faces_as_json(capsys):
+    assert main(["inspect", str(sample_faces_path()), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["format"] == "quickdraw ndjson (simplified)"
+    stats = report["splits"]["all"]
+    assert stats["drawings"] > 600 and 30 < stats["points"]["median"] < 80
+
+
+def test_inspect_reads_npz_splits_and_bin(tmp_path, capsys):
+    d = Drawing([[[0, 0], [10, 5], [20, 20]], [[3, 3], [4, 4]]], key="12")
+    write_npz({"train": [d] * 3, "valid": [d], "test": [d, d]}, tmp_path / "f.npz")
+    write_bin([d] * 2, tmp_path / "f.bin")
+    assert main(["inspect", str(tmp_path / "f.npz")]) == 0
+    out = capsys.readouterr().out
+    assert "sketch-rnn npz" in out and "train" in out and "valid" in out
+    assert main(["inspect", str(tmp_path / "f.bin"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["splits"]["all"]["drawings"] == 2
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage\x00\x01", b'{"drawing": 5}\n'])
+def test_bad_files_give_one_line_on_stderr_and_exit_2(tmp_path, content):
+    path = tmp_path / "face.ndjson"
+    path.write_bytes(content)
+    result = run_cli("inspect", str(path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("sketchbook inspect: ")
+
+
+def test_missing_file_exits_2():
+    result = run_cli("inspect", "/no/such/file.npz")
+    assert result.returncode == 2 and "does not exist" in result.stderr

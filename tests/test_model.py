@@ -1,0 +1,138 @@
+"""The sequence VAE's inference API: shapes, repeatability, completion, and every bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from core.errors import BadDrawing, BadModel
+from core.faces import generate_faces
+from core.model import PRESETS, SketchRNN
+from core.modelfile import FORMAT, load_model, save_model
+from core.sketcher import Sketcher, model_sequence
+from core.strokes import Drawing
+
+
+def test_encode_gives_one_mu_and_sigma_per_drawing(sketcher: Sketcher):
+    faces = generate_faces(5, seed=9)
+    mu, sigma = sketcher.encode(faces)
+    assert mu.shape == sigma.shape == (5, sketcher.config.z_size)
+    assert (sigma > 0).all()
+    single, _ = sketcher.encode(faces[2:3])
+    np.testing.assert_allclose(single[0], mu[2], atol=1e-4)  # batching does not change the answer
+
+
+def test_the_same_seed_redraws_the_same_face_and_another_seed_a_different_one(sketcher: Sketcher):
+    z = np.random.default_rng(0).normal(size=(3, sketcher.config.z_size)).astype(np.float32)
+    a = sketcher.decode(z, temperature=0.5, seed=1)
+    b = sketcher.decode(z, temperature=0.5, seed=1)
+    c = sketcher.decode(z, temperature=0.5, seed=2)
+    assert all(np.array_equal(x.points(), y.points()) for x, y in zip(a, b, strict=True))
+    assert any(not np.array_equal(x.points(), y.points()) for x, y in zip(a, c, strict=True))
+
+
+def test_decoding_stops_at_the_end_token_or_the_length_limit(sketcher: Sketcher):
+    z = np.zeros((4, sketcher.config.z_size), np.float32)
+    for d in sketcher.decode(z, temperature=1.0, seed=0, max_len=30):
+        assert d.num_points <= 30
+    greedy = sketcher.decode(z, greedy=True)
+    assert all(d.num_points <= sketcher.config.max_len for d in greedy)
+
+
+def test_stepping_one_point_at_a_time_matches_the_fused_lstm(sketcher: Sketcher):
+    """The generation loop must use exactly the trained weights: its head outputs equal the
+    teacher-forced pass over the same inputs."""
+    from core.model import DecoderStepper
+
+    model = sketcher.model
+    batch, _ = sketcher.batch(generate_faces(2, seed=4))
+    z = torch.randn(2, sketcher.config.z_size)
+    with torch.no_grad():
+        fused = model.decode_teacher_forced(batch[:, :-1], z)
+        stepper = DecoderStepper(model, z)
+        stepped = torch.stack([stepper.step(batch[:, t]) for t in range(batch.shape[1] - 1)], 1)
+    torch.testing.assert_close(stepped, fused, atol=1e-4, rtol=1e-4)
+
+
+def test_completion_keeps_the_strokes_drawn_so_far(sketcher: Sketcher):
+    face = generate_faces(1, seed=11)[0]
+    partial = face.with_strokes(face.strokes[:1])
+    endings = sketcher.continue_drawing(partial, n=3, seed=0)
+    assert len(endings) == 3
+    prefix_len = len(model_sequence(partial, 1.0, 250))
+    for e in endings:
+        assert e.num_points >= prefix_len
+        np.testing.assert_allclose(
+            e.points()[:prefix_len], endings[0].points()[:prefix_len], atol=1e-3
+        )
+
+
+def test_a_10000_point_scribble_is_simplified_to_fit_not_refused(sketcher: Sketcher):
+    rng = np.random.default_rng(0)
+    scribble = Drawing([np.cumsum(rng.normal(0, 5, (10_000, 2)), 0)])
+    seq = model_sequence(scribble, sketcher.scale, sketcher.config.max_len)
+    assert len(seq) <= sketcher.config.max_len
+    mu, _ = sketcher.encode([scribble])
+    assert np.isfinite(mu).all()
+
+
+def test_a_single_dot_is_a_drawing(sketcher: Sketcher):
+    mu, _ = sketcher.encode([Drawing([[[5, 5]]])])
+    assert np.isfinite(mu).all()
+
+
+def test_empty_and_nan_drawings_raise_bad_drawing(sketcher: Sketcher):
+    with pytest.raises(BadDrawing):
+        sketcher.encode([Drawing([])])
+    with pytest.raises(BadDrawing):
+        sketcher.encode([Drawing([[[0, 0], [float("nan"), 3]]])])
+
+
+def test_model_file_carries_config_scale_and_data(tmp_path: Path):
+    model = SketchRNN(PRESETS["tiny"])
+    path = tmp_path / "m.safetensors"
+    save_model(model, path, scale=12.5, data={"sources": ["x"]})
+    loaded, scale, data, _ = load_model(path)
+    assert loaded.config == PRESETS["tiny"] and scale == 12.5 and data == {"sources": ["x"]}
+
+
+class _Payload:
+    def __reduce__(self):
+        return (print, ("ran",))
+
+
+def test_bad_model_files_are_refused_with_a_reason(tmp_path: Path, capsys):
+    pt = tmp_path / "model.pt"
+    pt.write_bytes(pickle.dumps(_Payload()))
+    with pytest.raises(BadModel, match="pickle"):
+        load_model(pt)
+    assert "ran" not in capsys.readouterr().out
+
+    truncated = tmp_path / "cut.safetensors"
+    model = SketchRNN(PRESETS["tiny"])
+    save_model(model, truncated, 1.0, {})
+    truncated.write_bytes(truncated.read_bytes()[:500])
+    with pytest.raises(BadModel, match="not a valid safetensors"):
+        load_model(truncated)
+
+    foreign = tmp_path / "foreign.safetensors"
+    save_file({"w": torch.zeros(3)}, str(foreign))
+    with pytest.raises(BadModel, match="not a Latent Sketchbook model"):
+        load_model(foreign)
+
+    wrong = tmp_path / "wrong.safetensors"
+    other = SketchRNN(dataclasses.replace(PRESETS["tiny"], z_size=8))
+    metadata = {"format": FORMAT, "config": json.dumps(PRESETS["tiny"].to_dict()), "scale": "1.0"}
+    save_file(dict(other.state_dict()), str(wrong), metadata=metadata)
+    with pytest.raises(BadModel, match="does not fit"):
+        load_model(wrong)
+
+    with pytest.raises(BadModel, match="does not exist"):
+        load_model(tmp_path / "missing.safetensors")

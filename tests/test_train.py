@@ -1,0 +1,136 @@
+"""Training: it learns, it resumes exactly, bad batches never reach the weights, it scales out."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from core.batching import build_train_data
+from core.formats import read_dataset
+from core.model import PRESETS
+from core.train import TrainSettings, train
+from core.train_data import TrainData
+
+TINY = PRESETS["tiny"]
+
+
+def _data(path: Path) -> TrainData:
+    return build_train_data([("procedural", read_dataset(path), 1)], TINY.max_len)
+
+
+def _run(data: TrainData, out: Path, steps: int, resume: bool = False) -> list[dict]:
+    events: list[dict] = []
+    settings = TrainSettings(steps=steps, batch_size=16, eval_every=10, checkpoint_every=10)
+    train(TINY, data, out, settings, torch.device("cpu"), events.append, resume=resume)
+    return events
+
+
+def test_validation_loss_falls_as_it_trains(procedural_file, tmp_path):
+    events = _run(_data(procedural_file), tmp_path / "m.safetensors", 60)
+    losses = [e["valid_loss"] for e in events if e["event"] == "eval"]
+    assert losses[-1] < losses[0] - 0.3
+
+
+def test_a_resumed_run_ends_exactly_where_an_uninterrupted_one_does(procedural_file, tmp_path):
+    data = _data(procedural_file)
+    _run(data, tmp_path / "straight.safetensors", 30)
+    _run(data, tmp_path / "split.safetensors", 10)
+    events = _run(data, tmp_path / "split.safetensors", 30, resume=True)
+    assert events[0] == {"event": "resumed", "step": 10}
+    a = load_file(str(tmp_path / "straight.last.safetensors"))
+    b = load_file(str(tmp_path / "split.last.safetensors"))
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], atol=0, rtol=0)
+
+
+def test_a_nan_batch_is_skipped_and_never_reaches_the_weights(procedural_file, tmp_path):
+    data = _data(procedural_file)
+    poisoned = data.train[0].copy()
+    poisoned[1, 0] = np.nan
+    data.train = [poisoned] * len(data.train)  # every batch is poisoned
+    events = _run(data, tmp_path / "m.safetensors", 5)
+    warnings = [e for e in events if e["event"] == "warning"]
+    assert len(warnings) == 5 and "skipped" in warnings[0]["message"]
+    weights = load_file(str(tmp_path / "m.last.safetensors"))
+    assert all(torch.isfinite(w).all() for w in weights.values())
+
+
+def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
+    out = tmp_path / "cli.safetensors"
+    cmd = [
+        sys.executable,
+        "-m",
+        "core",
+        "train",
+        "--data",
+        str(procedural_file),
+        "--out",
+        str(out),
+        "--preset",
+        "tiny",
+        "--steps",
+        "20",
+        "--batch",
+        "16",
+        "--eval-every",
+        "10",
+        "--json-progress",
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    steps = [e for e in events if e["event"] == "step"]
+    assert {"step", "loss", "offsets", "pen", "kl", "lr", "kl_weight", "sketches_per_s"} <= set(
+        steps[0]
+    )
+    assert events[-1]["event"] == "done" and math.isfinite(events[-1]["best"])
+    assert out.exists() and out.with_suffix("").with_name("cli.state.json").exists()
+
+
+@pytest.mark.slow
+def test_torchrun_trains_one_shared_model_on_two_processes(procedural_file, tmp_path):
+    out = tmp_path / "ddp.safetensors"
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nproc_per_node",
+        "2",
+        "--master_port",
+        "29517",
+        "-m",
+        "core",
+        "train",
+        "--data",
+        str(procedural_file),
+        "--out",
+        str(out),
+        "--preset",
+        "tiny",
+        "--steps",
+        "10",
+        "--batch",
+        "8",
+        "--eval-every",
+        "10",
+        "--json-progress",
+        "--threads",
+        "1",
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    start = next(e for e in events if e["event"] == "start")
+    done = [e for e in events if e["event"] == "done"]
+    assert start["world"] == 2
+    assert len(done) == 1, "only rank 0 reports"
+    assert done[0]["replicas_in_sync"] is True
+    assert out.exists()
