@@ -169,27 +169,36 @@ class DecoderStepper:
         return self.model.head(self.h)
 
     def sample(
-        self, params: torch.Tensor, temperature: float, greedy: bool, gen: torch.Generator | None
+        self, params: torch.Tensor, temperature: float, greedy: bool, noise: torch.Tensor | None
     ):
-        """The next stroke-5 rows (b, 5) drawn from the head output."""
+        """The next stroke-5 rows (b, 5) drawn from the head output.
+
+        `noise` holds this step's (uniform, uniform, normal, normal), shared by every row, so a
+        row's face depends only on its z and the seed, never on the rest of the batch.
+        """
         pi, mu_x, mu_y, log_sx, log_sy, rho, pen_logits = split_params(params, self.m)
         b = params.shape[0]
         rows = torch.zeros(b, 5, dtype=params.dtype, device=params.device)
-        if greedy:
+        if greedy or noise is None:
             k = pi.argmax(dim=1, keepdim=True)
             rows[:, 0] = mu_x.gather(1, k)[:, 0]
             rows[:, 1] = mu_y.gather(1, k)[:, 0]
             pen = pen_logits.argmax(dim=1)
         else:
             t = max(temperature, 1e-3)
-            k = torch.multinomial(F.softmax(pi / t, dim=1), 1, generator=gen)
+            k = _inverse_cdf(F.softmax(pi / t, dim=1), noise[0]).unsqueeze(1)
             mx, my = mu_x.gather(1, k)[:, 0], mu_y.gather(1, k)[:, 0]
             sx = log_sx.gather(1, k)[:, 0].exp() * math.sqrt(t)
             sy = log_sy.gather(1, k)[:, 0].exp() * math.sqrt(t)
             r = rho.gather(1, k)[:, 0]
-            e = torch.randn(b, 2, generator=gen, device=params.device, dtype=params.dtype)
-            rows[:, 0] = mx + sx * e[:, 0]
-            rows[:, 1] = my + sy * (r * e[:, 0] + torch.sqrt(1 - r * r) * e[:, 1])
-            pen = torch.multinomial(F.softmax(pen_logits / t, dim=1), 1, generator=gen)[:, 0]
+            rows[:, 0] = mx + sx * noise[2]
+            rows[:, 1] = my + sy * (r * noise[2] + torch.sqrt(1 - r * r) * noise[3])
+            pen = _inverse_cdf(F.softmax(pen_logits / t, dim=1), noise[1])
         rows[torch.arange(b), 2 + pen] = 1.0
         return rows
+
+
+def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    """The category whose cumulative probability first passes u, per row."""
+    below = (probs.cumsum(dim=1) < u).sum(dim=1)
+    return below.clamp(max=probs.shape[1] - 1)

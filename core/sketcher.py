@@ -7,6 +7,8 @@ stroke-3, divide by the scale factor.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +89,40 @@ class Sketcher:
         batch, lengths = pad_stroke5(seqs)
         return torch.from_numpy(batch).to(self.device), torch.from_numpy(lengths).to(self.device)
 
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the model file (what caches are keyed by), computed once."""
+        if not hasattr(self, "_content_hash"):
+            h = hashlib.sha256()
+            if self.path and Path(self.path).exists():
+                h.update(Path(self.path).read_bytes())
+            else:
+                for name, tensor in sorted(self.model.state_dict().items()):
+                    h.update(name.encode() + tensor.detach().cpu().numpy().tobytes())
+            self._content_hash = h.hexdigest()
+        return self._content_hash
+
+    @torch.inference_mode()
+    def encode_many(
+        self,
+        drawings: list[Drawing],
+        batch_size: int = 512,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> np.ndarray:
+        """mu of many drawings, batched by length so padding costs next to nothing."""
+        seqs = [model_sequence(d, self.scale, self.config.max_len) for d in drawings]
+        order = np.argsort([len(s) for s in seqs], kind="stable")
+        mu = np.zeros((len(seqs), self.config.z_size), np.float32)
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            batch, lengths = pad_stroke5([seqs[i] for i in chosen])
+            b = torch.from_numpy(batch).to(self.device)
+            out, _ = self.model.encode(b[:, 1:], torch.from_numpy(lengths).to(self.device))
+            mu[chosen] = out.cpu().numpy()
+            if progress:
+                progress(min(start + batch_size, len(order)), len(order))
+        return mu
+
     @torch.inference_mode()
     def encode(self, drawings: list[Drawing]) -> tuple[np.ndarray, np.ndarray]:
         """(mu, sigma) of every drawing, each (n, z_size)."""
@@ -128,16 +164,23 @@ class Sketcher:
         seed: int | None,
         max_len: int | None,
     ) -> list[Drawing]:
-        gen = None
-        if seed is not None and not greedy:
-            gen = torch.Generator(device=self.device)
-            gen.manual_seed(seed)
         b = point.shape[0]
         limit = max_len or self.config.max_len
+        noise = None
+        if not greedy:
+            gen = torch.Generator()
+            gen.manual_seed(seed if seed is not None else int(torch.randint(0, 2**31, (1,))))
+            noise = torch.cat(
+                [torch.rand(limit, 2, generator=gen), torch.randn(limit, 2, generator=gen)], 1
+            )
+            noise = noise.to(self.device)
         done = torch.zeros(b, dtype=torch.bool, device=self.device)
         rows = []
-        for _ in range(limit):
-            point = stepper.sample(stepper.step(point), temperature, greedy, gen)
+        for step in range(limit):
+            params = stepper.step(point)
+            point = stepper.sample(
+                params, temperature, greedy, None if noise is None else noise[step]
+            )
             point[done] = 0.0
             point[done, 4] = 1.0
             rows.append(point)

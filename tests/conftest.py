@@ -45,3 +45,20 @@ def sketcher(tiny_model):
     from core.sketcher import Sketcher
 
     return Sketcher.load(tiny_model, device="cpu")
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own caches, collection and model library."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("SKETCHBOOK_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def faces_index(sketcher, procedural_file):
+    from core.formats import read_dataset
+    from core.indexing import build_index
+
+    drawings = read_dataset(procedural_file).drawings()
+    return drawings, build_index(sketcher, drawings, k=4)

@@ -136,3 +136,10 @@ def test_bad_model_files_are_refused_with_a_reason(tmp_path: Path, capsys):
 
     with pytest.raises(BadModel, match="does not exist"):
         load_model(tmp_path / "missing.safetensors")
+
+
+def test_a_face_depends_on_its_z_and_seed_not_on_the_rest_of_the_batch(sketcher: Sketcher):
+    z = np.random.default_rng(1).normal(size=(4, sketcher.config.z_size)).astype(np.float32)
+    batch = sketcher.decode(z, temperature=0.4, seed=3)
+    alone = sketcher.decode(z[2:3], temperature=0.4, seed=3)[0]
+    np.testing.assert_allclose(batch[2].points(), alone.points(), atol=1e-4)

@@ -1,0 +1,41 @@
+"""Everything the live view shows about one drawing, from one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.latent import LatentIndex
+from core.sketcher import Sketcher
+from core.strokes import Drawing
+
+
+@dataclass
+class Analysis:
+    z: np.ndarray  # mu of the drawing
+    reconstruction: Drawing
+    cluster: int
+    confidence: float
+    probabilities: np.ndarray
+    map_xy: np.ndarray  # (2,)
+    neighbours: np.ndarray  # dataset indices, nearest first
+
+
+def analyse(
+    sketcher: Sketcher, index: LatentIndex, drawing: Drawing, neighbours: int = 6
+) -> Analysis:
+    """Encode, reconstruct (exactly what `Sketcher.reconstruct` gives), cluster, place on the
+    map and find the nearest dataset drawings. Raises BadDrawing for an empty drawing."""
+    mu, _ = sketcher.encode([drawing])
+    reconstruction = sketcher.decode(mu)[0]
+    assignment = index.assign(mu)[0]
+    return Analysis(
+        z=mu[0],
+        reconstruction=reconstruction,
+        cluster=assignment.cluster,
+        confidence=assignment.confidence,
+        probabilities=assignment.probabilities,
+        map_xy=index.to_map(mu)[0],
+        neighbours=index.nearest(mu, neighbours)[0],
+    )

@@ -1,0 +1,210 @@
+"""Commands about the latent space: `index`, `sample`, `interpolate`, `complete`, `report`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import BadRequest
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    def common(p: argparse.ArgumentParser, data: bool = True) -> None:
+        p.add_argument("--model", default="default", help="model file (default: the shipped model)")
+        if data:
+            p.add_argument("--data", default=None, help="dataset (default: the shipped real faces)")
+            p.add_argument(
+                "--clusters", default="auto", help="number of clusters, or auto (silhouette)"
+            )
+        p.add_argument("--device", default=None)
+
+    p = sub.add_parser(
+        "index", help="cluster sizes, silhouette and medoids of a dataset's latent index"
+    )
+    common(p)
+    p.add_argument(
+        "--assign", default=None, help="count how many drawings of this file fall in each cluster"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=index_cmd)
+
+    p = sub.add_parser("sample", help="random faces, from the prior or from one cluster")
+    common(p)
+    p.add_argument("--n", type=int, default=16)
+    p.add_argument("--temperature", type=float, default=None, help="decoder sampling temperature")
+    p.add_argument("--spread", type=float, default=1.0, help="scale of z around its centre")
+    p.add_argument("--cluster", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", required=True, help=".ndjson, .png or .svg")
+    p.set_defaults(run=sample_cmd)
+
+    p = sub.add_parser("interpolate", help="the faces between two drawings (slerp in latent space)")
+    common(p, data=False)
+    p.add_argument("--a", required=True, help="a drawing file, or DATAFILE#index")
+    p.add_argument("--b", required=True, help="a drawing file, or DATAFILE#index")
+    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=interpolate_cmd)
+
+    p = sub.add_parser("complete", help="several endings of a half-drawn face")
+    common(p, data=False)
+    p.add_argument("--partial", required=True, help="a drawing file, or DATAFILE#index")
+    p.add_argument("--n", type=int, default=4)
+    p.add_argument("--temperature", type=float, default=0.3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=complete_cmd)
+
+    p = sub.add_parser("report", help="a PNG per cluster (medoid, members, samples) and the map")
+    common(p)
+    p.add_argument("--out", required=True, help="folder for the PNGs")
+    p.set_defaults(run=report_cmd)
+
+
+def parse_k(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"--clusters takes a number or auto, not {value!r}") from None
+
+
+def load_context(args: argparse.Namespace):
+    """(sketcher, drawings, index) for the model and dataset named on the command line."""
+    from tqdm import tqdm
+
+    from core.formats import read_dataset
+    from core.indexing import cached_index, file_hash
+    from core.paths import cache_dir
+    from core.resources import sample_faces_path
+    from core.sketcher import Sketcher
+
+    sketcher = Sketcher.load(args.model, device=args.device)
+    data_path = Path(args.data) if args.data else sample_faces_path()
+    drawings = [d for d in read_dataset(data_path).drawings() if not d.is_empty]
+    bar = tqdm(total=len(drawings), unit="face", desc="indexing", leave=False, disable=None)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "encoding":
+            bar.n = done
+            bar.refresh()
+        else:
+            bar.set_description(stage)
+
+    def notice(message: str) -> None:
+        bar.write(f"notice: {message}")
+
+    index = cached_index(
+        sketcher,
+        drawings,
+        cache_dir(),
+        file_hash(data_path),
+        parse_k(args.clusters),
+        progress,
+        notice,
+    )
+    bar.close()
+    return sketcher, drawings, index
+
+
+def load_drawing(ref: str):
+    """`PATH` (its first drawing) or `PATH#i` (its i-th drawing)."""
+    from core.formats import read_dataset
+
+    path, _, number = ref.partition("#")
+    drawings = read_dataset(path).drawings()
+    try:
+        i = int(number) if number else 0
+        return drawings[i]
+    except (ValueError, IndexError):
+        raise BadRequest(f"{ref}: {path} has drawings #0 to #{len(drawings) - 1}") from None
+
+
+def index_cmd(args: argparse.Namespace) -> int:
+    sketcher, drawings, index = load_context(args)
+    sizes = index.cluster_sizes()
+    report = {
+        "drawings": len(index),
+        "clusters": index.k,
+        "silhouette": None if np.isnan(index.silhouette) else round(index.silhouette, 4),
+        "sizes": sizes.tolist(),
+        "medoids": [index.keys[i] for i in index.medoids],
+    }
+    if args.assign:
+        from core.formats import read_dataset
+
+        others = [d for d in read_dataset(args.assign).drawings() if not d.is_empty]
+        mu = sketcher.encode_many(others)
+        counts = Counter(a.cluster for a in index.assign(mu))
+        report["assigned"] = {
+            "file": args.assign,
+            "drawings": len(others),
+            "counts": [counts.get(c, 0) for c in range(index.k)],
+        }
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    sil = "n/a" if report["silhouette"] is None else f"{report['silhouette']:.3f}"
+    print(f"{report['drawings']} drawings, {index.k} clusters, silhouette {sil}")
+    assigned = report.get("assigned", {}).get("counts")
+    head = f"{'cluster':>7}{'size':>7}  medoid" + (f"{'assigned':>12}" if assigned else "")
+    print(head)
+    for c in range(index.k):
+        extra = f"{assigned[c]:>12}" if assigned else ""
+        print(f"{c:>7}{sizes[c]:>7}  {report['medoids'][c]:<20}{extra}")
+    return 0
+
+
+def sample_cmd(args: argparse.Namespace) -> int:
+    from core.generate import DEFAULT_SAMPLE_TEMPERATURE, sample_faces
+    from core.output import write_drawings
+    from core.sketcher import Sketcher
+
+    temperature = args.temperature if args.temperature is not None else DEFAULT_SAMPLE_TEMPERATURE
+    if args.cluster is not None:
+        sketcher, _, index = load_context(args)
+    else:
+        sketcher, index = Sketcher.load(args.model, device=args.device), None
+    faces = sample_faces(sketcher, args.n, temperature, index, args.cluster, args.seed, args.spread)
+    write_drawings(faces, args.out)
+    print(f"wrote {len(faces)} faces to {args.out}")
+    return 0
+
+
+def interpolate_cmd(args: argparse.Namespace) -> int:
+    from core.generate import interpolate
+    from core.output import write_drawings
+    from core.sketcher import Sketcher
+
+    sketcher = Sketcher.load(args.model, device=args.device)
+    mu, _ = sketcher.encode([load_drawing(args.a), load_drawing(args.b)])
+    faces = interpolate(sketcher, mu[0], mu[1], args.steps)
+    write_drawings(faces, args.out, columns=len(faces))
+    print(f"wrote {len(faces)} faces to {args.out}")
+    return 0
+
+
+def complete_cmd(args: argparse.Namespace) -> int:
+    from core.generate import complete
+    from core.output import write_drawings
+    from core.sketcher import Sketcher
+
+    sketcher = Sketcher.load(args.model, device=args.device)
+    faces = complete(sketcher, load_drawing(args.partial), args.n, args.temperature, args.seed)
+    write_drawings(faces, args.out)
+    print(f"wrote {len(faces)} completions to {args.out}")
+    return 0
+
+
+def report_cmd(args: argparse.Namespace) -> int:
+    from core.report import write_report
+
+    sketcher, drawings, index = load_context(args)
+    paths = write_report(sketcher, drawings, index, Path(args.out))
+    print(f"wrote {len(paths)} images to {args.out}")
+    return 0

@@ -1,0 +1,91 @@
+"""Making new faces from thought vectors: random ones, ones from a cluster, the faces between
+two vectors (slerp), averages, and completions of a half-drawn face."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.errors import BadRequest
+from core.latent import LatentIndex
+from core.sketcher import Sketcher
+from core.strokes import Drawing
+
+DEFAULT_SAMPLE_TEMPERATURE = 0.3
+
+
+def prior_z(n: int, z_size: int, temperature: float = 1.0, seed: int = 0) -> np.ndarray:
+    """z ~ N(0, I), scaled by `temperature` (the spread of the prior that is explored)."""
+    return (np.random.default_rng(seed).standard_normal((n, z_size)) * temperature).astype(
+        np.float32
+    )
+
+
+def cluster_z(
+    index: LatentIndex, cluster: int, n: int, temperature: float = 1.0, seed: int = 0
+) -> np.ndarray:
+    """z from one cluster's own Gaussian; `temperature` scales its spread."""
+    index.members(cluster)  # validates the id
+    eps = np.random.default_rng(seed).standard_normal((n, index.mu.shape[1]))
+    return (
+        index.cluster_means[cluster] + temperature * eps @ index.cluster_chol[cluster].T
+    ).astype(np.float32)
+
+
+def slerp(a: np.ndarray, b: np.ndarray, steps: int) -> np.ndarray:
+    """Spherical interpolation (as sketch-rnn does): stays at the norm typical of the prior,
+    where a straight line between two vectors would pass through the unlikely middle."""
+    if steps < 2:
+        raise BadRequest("an interpolation needs at least 2 steps")
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    cos = np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-12)
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if omega < 1e-6:
+        return ((1 - t) * a + t * b).astype(np.float32)
+    out = (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
+    return out.astype(np.float32)
+
+
+def average_z(vectors: np.ndarray) -> np.ndarray:
+    """The "average face" of a selection: the mean of its thought vectors."""
+    vectors = np.atleast_2d(vectors)
+    if len(vectors) == 0:
+        raise BadRequest("nothing selected to average")
+    return vectors.mean(0).astype(np.float32)
+
+
+def sample_faces(
+    sketcher: Sketcher,
+    n: int,
+    temperature: float = DEFAULT_SAMPLE_TEMPERATURE,
+    index: LatentIndex | None = None,
+    cluster: int | None = None,
+    seed: int = 0,
+    spread: float = 1.0,
+) -> list[Drawing]:
+    """Random faces: z from the prior N(0, I), or from one cluster's Gaussian when `cluster` is
+    given, scaled by `spread`; then decoded at the sampling `temperature`."""
+    if n < 1:
+        raise BadRequest("ask for at least one face")
+    if cluster is not None:
+        if index is None:
+            raise BadRequest("sampling from a cluster needs a dataset index")
+        z = cluster_z(index, cluster, n, temperature=spread, seed=seed)
+    else:
+        z = prior_z(n, sketcher.config.z_size, spread, seed)
+    return sketcher.decode(z, temperature=temperature, seed=seed)
+
+
+def interpolate(sketcher: Sketcher, a: np.ndarray, b: np.ndarray, steps: int = 8) -> list[Drawing]:
+    """The faces between two thought vectors, decoded as one batch (the same seed for every
+    step, so the strip changes only as z does)."""
+    return sketcher.decode(slerp(a, b, steps), temperature=0.05, seed=0)
+
+
+def complete(
+    sketcher: Sketcher, partial: Drawing, n: int = 4, temperature: float = 0.3, seed: int = 0
+) -> list[Drawing]:
+    """`n` different endings of a half-drawn face."""
+    if partial.is_empty:
+        raise BadRequest("draw part of a face first: there is nothing to complete")
+    return sketcher.continue_drawing(partial, n=n, temperature=temperature, seed=seed)

@@ -1,0 +1,288 @@
+"""The latent index: deterministic, cached safely, walkable both ways, and generative."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core import indexing
+from core.errors import BadRequest
+from core.formats import read_dataset
+from core.generate import average_z, cluster_z, complete, interpolate, sample_faces, slerp
+from core.indexing import build_index, cached_index
+from core.strokes import Drawing
+
+
+def test_the_same_model_data_and_k_give_the_same_clusters_and_map(sketcher, faces_index):
+    drawings, index = faces_index
+    again = build_index(sketcher, drawings, k=4)
+    np.testing.assert_array_equal(again.labels, index.labels)
+    np.testing.assert_allclose(again.map_xy, index.map_xy, atol=1e-5)
+    sizes = index.cluster_sizes()
+    assert list(sizes) == sorted(sizes, reverse=True), "cluster 0 is the largest"
+
+
+def test_auto_k_picks_a_k_by_silhouette(sketcher, faces_index):
+    drawings, _ = faces_index
+    index = build_index(sketcher, drawings[:200], k="auto")
+    assert indexing.AUTO_K_RANGE[0] <= index.k <= indexing.AUTO_K_RANGE[-1]
+    assert -1 <= index.silhouette <= 1
+
+
+def test_cache_is_used_and_a_corrupt_one_is_rebuilt_with_a_notice(
+    sketcher, faces_index, tmp_path, monkeypatch
+):
+    drawings, _ = faces_index
+    first = cached_index(sketcher, drawings, tmp_path, "data-1", k=3)
+    monkeypatch.setattr(
+        indexing, "build_index", lambda *a, **k: pytest.fail("rebuilt despite the cache")
+    )
+    second = cached_index(sketcher, drawings, tmp_path, "data-1", k=3)
+    np.testing.assert_array_equal(first.labels, second.labels)
+    assert second.keys == first.keys
+    monkeypatch.undo()
+
+    folder = next(tmp_path.glob("index-*"))
+    (folder / "arrays.npz").write_bytes(b"PK\x03\x04 not really")
+    notices: list[str] = []
+    third = cached_index(sketcher, drawings, tmp_path, "data-1", k=3, notice=notices.append)
+    assert notices and "rebuilding" in notices[0]
+    np.testing.assert_array_equal(third.labels, first.labels)
+
+
+def test_bad_k_and_empty_datasets_are_refused(sketcher, faces_index):
+    drawings, _ = faces_index
+    with pytest.raises(BadRequest, match="only 3 drawings"):
+        build_index(sketcher, drawings[:3], k=5)
+    with pytest.raises(BadRequest, match="between 1 and"):
+        build_index(sketcher, drawings[:20], k=0)
+    with pytest.raises(BadRequest, match="no usable drawings"):
+        build_index(sketcher, [Drawing([])], k=1)
+
+
+def test_a_centroid_belongs_to_its_own_cluster_most_confidently(faces_index):
+    _, index = faces_index
+    for c in range(index.k):
+        a = index.assign(index.centroids[c])[0]
+        assert a.cluster == c
+        assert a.confidence == pytest.approx(a.probabilities.max())
+        assert a.probabilities.sum() == pytest.approx(1.0)
+
+
+def test_map_walk_has_no_jumps_and_falls_back_to_the_projection_far_away(faces_index):
+    _, index = faces_index
+    lo, hi = index.map_xy.min(0), index.map_xy.max(0)
+    path = np.linspace(lo, hi, 400)
+    z = index.map_to_latent(path)
+    steps = np.linalg.norm(np.diff(z, axis=0), axis=1)
+    typical = np.linalg.norm(index.mu - index.mu.mean(0), axis=1).mean()
+    assert steps.max() < 0.1 * typical, "a one-pixel move must not jump across the space"
+    far = hi + 100 * (hi - lo)
+    np.testing.assert_allclose(index.map_to_latent(far), index.from_map_linear(far), atol=1e-4)
+    # in the data the way back leaves the plane, towards the data itself
+    inside = index.map_to_latent(index.map_xy[:50])
+    plane = index.from_map_linear(index.map_xy[:50])
+    assert (
+        np.linalg.norm(inside - index.mu[:50], axis=1).mean()
+        < np.linalg.norm(plane - index.mu[:50], axis=1).mean()
+    )
+
+
+def test_nearest_finds_the_drawing_itself_first(faces_index):
+    _, index = faces_index
+    found = index.nearest(index.mu[[5, 17]], 3)
+    assert found[0, 0] == 5 and found[1, 0] == 17
+
+
+def test_adding_a_drawing_places_it_without_a_rebuild(sketcher, faces_index):
+    drawings, built = faces_index
+    index = build_index(sketcher, drawings[:60], k=3)
+    mine = drawings[100]
+    mu, _ = sketcher.encode([mine])
+    cluster = index.add(mu[0], "mine")
+    assert len(index) == 61 and index.keys[-1] == "mine"
+    assert cluster == index.assign(mu)[0].cluster == index.labels[-1]
+    assert index.nearest(mu, 1)[0, 0] == 60
+
+
+def test_slerp_starts_and_ends_at_its_vectors():
+    a, b = np.array([1.0, 0, 0]), np.array([0, 2.0, 0])
+    path = slerp(a, b, 5)
+    np.testing.assert_allclose(path[0], a, atol=1e-6)
+    np.testing.assert_allclose(path[-1], b, atol=1e-6)
+    with pytest.raises(BadRequest):
+        slerp(a, b, 1)
+
+
+def test_cluster_samples_land_in_their_cluster(faces_index):
+    _, index = faces_index
+    for c in range(index.k):
+        z = cluster_z(index, c, 50, seed=c)
+        hits = sum(a.cluster == c for a in index.assign(z))
+        assert hits >= 35, f"cluster {c}: only {hits} of 50"
+    with pytest.raises(BadRequest, match="no cluster 9"):
+        cluster_z(index, 9, 1)
+
+
+def test_generation_api_makes_drawings(sketcher, faces_index):
+    drawings, index = faces_index
+    assert len(sample_faces(sketcher, 3)) == 3
+    assert len(sample_faces(sketcher, 2, index=index, cluster=1)) == 2
+    mu, _ = sketcher.encode(drawings[:2])
+    strip = interpolate(sketcher, mu[0], mu[1], 5)
+    assert len(strip) == 5
+    first = sketcher.decode(mu[:1], temperature=0.05, seed=0)[0]
+    np.testing.assert_allclose(strip[0].points(), first.points(), atol=1e-3)
+    np.testing.assert_allclose(average_z(mu), mu.mean(0))
+    assert len(complete(sketcher, drawings[0].with_strokes(drawings[0].strokes[:1]), n=2)) == 2
+    with pytest.raises(BadRequest, match="nothing to complete"):
+        complete(sketcher, Drawing([]))
+
+
+def _cli(*args: str, home: Path) -> subprocess.CompletedProcess:
+    env = {"SKETCHBOOK_HOME": str(home), "PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_cli_index_sample_interpolate_complete_and_report(
+    tiny_model, procedural_file, tmp_path, private_home
+):
+    m, d = str(tiny_model), str(procedural_file)
+    result = _cli(
+        "index",
+        "--model",
+        m,
+        "--data",
+        d,
+        "--clusters",
+        "3",
+        "--json",
+        "--assign",
+        d,
+        home=private_home,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["clusters"] == 3 and sum(report["sizes"]) == 400
+    assert sum(report["assigned"]["counts"]) == 400 and len(report["medoids"]) == 3
+
+    assert (
+        _cli(
+            "sample",
+            "--model",
+            m,
+            "--n",
+            "4",
+            "--out",
+            str(tmp_path / "s.ndjson"),
+            home=private_home,
+        ).returncode
+        == 0
+    )
+    assert len(read_dataset(tmp_path / "s.ndjson")) == 4
+    result = _cli(
+        "sample",
+        "--model",
+        m,
+        "--data",
+        d,
+        "--clusters",
+        "3",
+        "--cluster",
+        "1",
+        "--n",
+        "3",
+        "--out",
+        str(tmp_path / "c.svg"),
+        home=private_home,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "c.svg").read_text().count("<g transform") == 3
+
+    result = _cli(
+        "interpolate",
+        "--model",
+        m,
+        "--a",
+        f"{d}#0",
+        "--b",
+        f"{d}#7",
+        "--steps",
+        "6",
+        "--out",
+        str(tmp_path / "i.png"),
+        home=private_home,
+    )
+    assert result.returncode == 0, result.stderr
+    result = _cli(
+        "complete",
+        "--model",
+        m,
+        "--partial",
+        f"{d}#3",
+        "--n",
+        "3",
+        "--out",
+        str(tmp_path / "c.ndjson"),
+        home=private_home,
+    )
+    assert result.returncode == 0 and len(read_dataset(tmp_path / "c.ndjson")) == 3
+    result = _cli(
+        "report",
+        "--model",
+        m,
+        "--data",
+        d,
+        "--clusters",
+        "3",
+        "--out",
+        str(tmp_path / "r"),
+        home=private_home,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == [
+        "cluster_0.png",
+        "cluster_1.png",
+        "cluster_2.png",
+        "map.png",
+    ]
+
+
+def test_cli_refuses_a_cluster_that_does_not_exist(
+    tiny_model, procedural_file, tmp_path, private_home
+):
+    result = _cli(
+        "sample",
+        "--model",
+        str(tiny_model),
+        "--data",
+        str(procedural_file),
+        "--clusters",
+        "3",
+        "--cluster",
+        "7",
+        "--out",
+        str(tmp_path / "x.png"),
+        home=private_home,
+    )
+    assert result.returncode == 2 and "no cluster 7" in result.stderr
+    result = _cli(
+        "interpolate",
+        "--model",
+        str(tiny_model),
+        "--a",
+        f"{procedural_file}#999",
+        "--b",
+        str(procedural_file),
+        "--out",
+        str(tmp_path / "x.png"),
+        home=private_home,
+    )
+    assert result.returncode == 2 and "#0 to #399" in result.stderr
