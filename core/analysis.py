@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.latent import LatentIndex
-from core.sketcher import Sketcher
 from core.strokes import Drawing
+
+if TYPE_CHECKING:  # torch loads only when a model does, not when the window opens
+    from core.sketcher import Sketcher
 
 
 @dataclass

@@ -3,12 +3,16 @@ two vectors (slerp), averages, and completions of a half-drawn face."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from core.errors import BadRequest
 from core.latent import LatentIndex
-from core.sketcher import Sketcher
 from core.strokes import Drawing
+
+if TYPE_CHECKING:  # torch loads only when a model does, not when the window opens
+    from core.sketcher import Sketcher
 
 DEFAULT_SAMPLE_TEMPERATURE = 0.3
 

@@ -10,29 +10,10 @@ from PIL import Image, ImageDraw
 
 from core.generate import DEFAULT_SAMPLE_TEMPERATURE, sample_faces
 from core.latent import LatentIndex
+from core.palette import cluster_colour
 from core.render import grid_image, save_png
 from core.sketcher import Sketcher
 from core.strokes import Drawing
-
-# Okabe-Ito and Tableau colours: tell clusters apart, also for colour-blind eyes
-PALETTE = [
-    (0, 114, 178),
-    (230, 159, 0),
-    (0, 158, 115),
-    (204, 121, 167),
-    (86, 180, 233),
-    (213, 94, 0),
-    (240, 228, 66),
-    (0, 0, 0),
-    (148, 103, 189),
-    (140, 86, 75),
-    (127, 127, 127),
-    (188, 189, 34),
-]
-
-
-def cluster_colour(cluster: int) -> tuple[int, int, int]:
-    return PALETTE[cluster % len(PALETTE)]
 
 
 def cluster_sheet(

@@ -78,38 +78,26 @@ def load_context(args: argparse.Namespace):
     """(sketcher, drawings, index) for the model and dataset named on the command line."""
     from tqdm import tqdm
 
-    from core.formats import read_dataset
-    from core.indexing import cached_index, file_hash
-    from core.paths import cache_dir
-    from core.resources import sample_faces_path
-    from core.sketcher import Sketcher
+    from core.workspace import load_workspace
 
-    sketcher = Sketcher.load(args.model, device=args.device)
-    data_path = Path(args.data) if args.data else sample_faces_path()
-    drawings = [d for d in read_dataset(data_path).drawings() if not d.is_empty]
-    bar = tqdm(total=len(drawings), unit="face", desc="indexing", leave=False, disable=None)
+    bar = tqdm(unit="face", desc="indexing", leave=False, disable=None)
 
     def progress(stage: str, done: int, total: int) -> None:
-        if stage == "encoding":
-            bar.n = done
-            bar.refresh()
-        else:
-            bar.set_description(stage)
+        bar.set_description(stage)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
 
-    def notice(message: str) -> None:
-        bar.write(f"notice: {message}")
-
-    index = cached_index(
-        sketcher,
-        drawings,
-        cache_dir(),
-        file_hash(data_path),
+    ws = load_workspace(
+        args.model,
+        args.data,
         parse_k(args.clusters),
+        args.device,
         progress,
-        notice,
+        notice=lambda message: bar.write(f"notice: {message}"),
     )
     bar.close()
-    return sketcher, drawings, index
+    return ws.sketcher, ws.drawings, ws.index
 
 
 def load_drawing(ref: str):

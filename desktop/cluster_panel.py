@@ -1,0 +1,91 @@
+"""What the model thinks the face is: its cluster with a confidence, that cluster's medoid and
+some of its members, and the nearest faces in the dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from core.latent import LatentIndex
+from core.palette import cluster_colour
+from core.strokes import Drawing
+from desktop.drawing_view import DrawingView
+from desktop.face_grid import FaceGrid
+
+
+class ClusterPanel(QWidget):
+    neighbourClicked = Signal(int)  # dataset index
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.index: LatentIndex | None = None
+        self.drawings: list[Drawing] = []
+        self.cluster: int | None = None
+        self._neighbours: np.ndarray = np.zeros(0, int)
+        self.label = QLabel("Draw a face to see its cluster")
+        self.label.setObjectName("clusterLabel")
+        self.label.setAccessibleName("Cluster of the drawing")
+        self.label.setWordWrap(True)
+        self.confidence = QProgressBar()
+        self.confidence.setObjectName("clusterConfidence")
+        self.confidence.setRange(0, 100)
+        self.confidence.setFormat("confidence %p%")
+        self.medoid = DrawingView(caption="medoid")
+        self.medoid.setFixedSize(110, 110)
+        self.members = FaceGrid(columns=4, cells=4, cell_size=64)
+        self.nearest = FaceGrid(columns=6, cells=6, cell_size=64)
+        self.nearest.setObjectName("nearestFaces")
+        self.nearest.faceClicked.connect(self._neighbour_clicked)
+
+        top = QHBoxLayout()
+        top.addWidget(self.medoid)
+        side = QVBoxLayout()
+        side.addWidget(self.label)
+        side.addWidget(self.confidence)
+        side.addWidget(QLabel("members"))
+        side.addWidget(self.members)
+        top.addLayout(side, 1)
+        near_box = QGroupBox("Nearest faces in the dataset")
+        near_layout = QVBoxLayout(near_box)
+        near_layout.addWidget(self.nearest)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(near_box)
+
+    def set_index(self, index: LatentIndex, drawings: list[Drawing]) -> None:
+        self.index, self.drawings = index, drawings
+        self.cluster = None
+
+    def show_analysis(self, cluster: int, confidence: float, neighbours: np.ndarray) -> None:
+        if self.index is None:
+            return
+        r, g, b = cluster_colour(cluster)
+        size = int(self.index.cluster_sizes()[cluster])
+        self.label.setText(
+            f"<b style='color: rgb({r},{g},{b})'>Cluster {cluster}</b> of {self.index.k} "
+            f"&middot; {size} faces"
+        )
+        self.confidence.setValue(round(confidence * 100))
+        if cluster != self.cluster:
+            self.cluster = cluster
+            self.medoid.set_drawing(self.drawings[self.index.medoids[cluster]], "medoid")
+            members = self.index.members(cluster)
+            rng = np.random.default_rng(cluster)
+            shown = rng.choice(members, min(4, len(members)), replace=False)
+            self.members.set_faces([self.drawings[i] for i in shown])
+        self._neighbours = neighbours
+        self.nearest.set_faces([self.drawings[i] for i in neighbours])
+
+    def reset(self) -> None:
+        self.cluster = None
+        self.label.setText("Draw a face to see its cluster")
+        self.confidence.setValue(0)
+        self.medoid.set_drawing(None)
+        self.members.set_faces([])
+        self.nearest.set_faces([])
+
+    def _neighbour_clicked(self, i: int) -> None:
+        if i < len(self._neighbours):
+            self.neighbourClicked.emit(int(self._neighbours[i]))

@@ -1,0 +1,148 @@
+"""A widget that shows one drawing, fitted and centred; optionally drawn stroke by stroke."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from core.strokes import Drawing
+
+ANIMATION_MS = 350  # a whole reconstruction appears within this, point by point
+
+
+def drawing_path(drawing: Drawing, rect: QRectF, margin: float = 6.0) -> QPainterPath:
+    """The drawing's strokes as one path fitted into `rect` (aspect kept, centred)."""
+    path = QPainterPath()
+    if drawing is None or drawing.is_empty:
+        return path
+    x0, y0, x1, y1 = drawing.bbox()
+    w, h = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
+    scale = min((rect.width() - 2 * margin) / w, (rect.height() - 2 * margin) / h)
+    ox = rect.left() + (rect.width() - w * scale) / 2
+    oy = rect.top() + (rect.height() - h * scale) / 2
+    for stroke in drawing.strokes:
+        pts = [QPointF(ox + (x - x0) * scale, oy + (y - y0) * scale) for x, y in stroke]
+        path.moveTo(pts[0])
+        if len(pts) == 1:
+            path.lineTo(pts[0] + QPointF(0.5, 0.5))
+        for p in pts[1:]:
+            path.lineTo(p)
+    return path
+
+
+def render_pixmap(drawing: Drawing, size: int = 96, width: float = 2.0) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.white)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(
+        QPen(Qt.GlobalColor.black, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    )
+    painter.drawPath(drawing_path(drawing, QRectF(0, 0, size, size)))
+    painter.end()
+    return pixmap
+
+
+class DrawingView(QWidget):
+    """Shows a drawing. With `animate`, new drawings appear point by point, in the model's hand."""
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None, animate: bool = False, caption: str = ""):
+        super().__init__(parent)
+        self.drawing: Drawing | None = None
+        self.caption = caption
+        self.animate = animate
+        self.ink = QColor(20, 20, 20)
+        self.frame = QColor(215, 215, 215)
+        self._shown_points = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(16)
+        self._timer.timeout.connect(self._advance)
+        self._cached_path: tuple[tuple[int, int, int], QPainterPath] | None = None
+        self.setMinimumSize(48, 48)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_drawing(self, drawing: Drawing | None, caption: str | None = None) -> None:
+        self.drawing = drawing
+        if caption is not None:
+            self.caption = caption
+            self.setToolTip(caption)
+        self._cached_path = None
+        total = drawing.num_points if drawing is not None else 0
+        if self.animate and total > 1:
+            self._shown_points = 1
+            self._step = max(1, total // (ANIMATION_MS // 16))
+            self._timer.start()
+        else:
+            self._shown_points = total
+            self._timer.stop()
+        self.update()
+
+    def finish_animation(self) -> None:
+        if self.drawing is not None:
+            self._shown_points = self.drawing.num_points
+        self._timer.stop()
+        self.update()
+
+    def _advance(self) -> None:
+        if self.drawing is None:
+            self._timer.stop()
+            return
+        self._shown_points = min(self.drawing.num_points, self._shown_points + self._step)
+        if self._shown_points >= self.drawing.num_points:
+            self._timer.stop()
+        self.update()
+
+    def _visible(self) -> Drawing | None:
+        if self.drawing is None or self._shown_points >= self.drawing.num_points:
+            return self.drawing
+        strokes, left = [], self._shown_points
+        for s in self.drawing.strokes:
+            if left <= 0:
+                break
+            strokes.append(s[:left])
+            left -= len(s)
+        return Drawing(strokes)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.clicked.emit()
+        super().mousePressEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        painter.fillRect(rect, Qt.GlobalColor.white)
+        painter.setPen(QPen(self.frame, 1))
+        painter.drawRect(rect)
+        text_h = 16 if self.caption else 0
+        area = rect.adjusted(0, 0, 0, -text_h)
+        visible = self._visible()
+        if visible is not None:
+            key = (self._shown_points, int(area.width()), int(area.height()))
+            if self._cached_path is None or self._cached_path[0] != key:
+                self._cached_path = (
+                    key,
+                    drawing_path(visible, area, margin=max(4.0, area.width() / 14)),
+                )
+            width = 2.0 if area.width() < 200 else 3.0
+            painter.setPen(
+                QPen(
+                    self.ink,
+                    width,
+                    Qt.PenStyle.SolidLine,
+                    Qt.PenCapStyle.RoundCap,
+                    Qt.PenJoinStyle.RoundJoin,
+                )
+            )
+            painter.drawPath(self._cached_path[1])
+        if self.caption:
+            painter.setPen(QColor(90, 90, 90))
+            painter.drawText(
+                rect.adjusted(4, 0, -4, -2),
+                Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignHCenter,
+                self.caption,
+            )
+        painter.end()

@@ -1,0 +1,57 @@
+"""A row or grid of generated faces, each of which can be kept: saved to the collection,
+copied, or exported (the window decides how; the grid only says which face and what to do)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QGridLayout, QMenu, QWidget
+
+from core.strokes import Drawing
+from desktop.drawing_view import DrawingView
+
+KEEP_ACTIONS = ("Save to collection", "Copy", "Export as PNG...", "Export as SVG...")
+
+
+class FaceGrid(QWidget):
+    keepRequested = Signal(object, str)  # the Drawing, one of KEEP_ACTIONS
+    faceClicked = Signal(int)
+
+    def __init__(
+        self, columns: int, cells: int, parent: QWidget | None = None, cell_size: int = 96
+    ):
+        super().__init__(parent)
+        self.columns = columns
+        layout = QGridLayout(self)
+        layout.setSpacing(4)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.views: list[DrawingView] = []
+        for i in range(cells):
+            view = DrawingView(self)
+            view.setMinimumSize(cell_size, cell_size)
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(lambda pos, v=view: self._menu(v, pos))
+            view.clicked.connect(lambda i=i: self.faceClicked.emit(i))
+            layout.addWidget(view, i // columns, i % columns)
+            self.views.append(view)
+
+    def set_faces(self, faces: list[Drawing], captions: list[str] | None = None) -> None:
+        for i, view in enumerate(self.views):
+            face = faces[i] if i < len(faces) else None
+            view.set_drawing(face, captions[i] if captions and i < len(captions) else "")
+            view.setVisible(face is not None or i < self.columns)
+
+    def faces(self) -> list[Drawing]:
+        return [v.drawing for v in self.views if v.drawing is not None]
+
+    def _menu(self, view: DrawingView, pos) -> None:
+        if view.drawing is None:
+            return
+        menu = QMenu(self)
+        for name in KEEP_ACTIONS:
+            action = QAction(name, menu)
+            action.triggered.connect(
+                lambda _=False, n=name, d=view.drawing: self.keepRequested.emit(d, n)
+            )
+            menu.addAction(action)
+        menu.exec(view.mapToGlobal(pos))

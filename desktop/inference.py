@@ -1,0 +1,134 @@
+"""One background thread for everything the model does; the window never waits on it.
+
+Requests are keyed by kind ("analyse", "walk", "samples", ...). A new request of a kind
+replaces the one still waiting, so a burst of strokes costs one analysis of the newest drawing,
+never a queue. Results come back to the GUI thread through a Qt signal, tagged with the kind and
+the request's id so a widget can ignore anything older than what it last asked for.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from core.errors import SketchbookError
+
+# served first when several kinds wait: what the person is doing right now
+PRIORITY = ("load", "analyse", "walk", "complete", "interpolate", "samples", "index")
+
+
+class Cancelled(Exception):
+    """Raised inside a job whose cancel flag was set."""
+
+
+class InferenceService(QObject):
+    resultReady = Signal(str, int, object)  # kind, request id, result
+    failed = Signal(str, int, str)  # kind, request id, message a person can read
+    progress = Signal(str, int, int)  # stage, done, total (for long jobs)
+    busyChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._lock = threading.Condition()
+        self._pending: dict[str, tuple[int, Callable[[], Any]]] = {}
+        self._ids = itertools.count(1)
+        self._cancel = threading.Event()
+        self._stopping = False
+        self._running = False
+        self.latest: dict[str, int] = {}
+        self.served = 0
+        self.dropped = 0
+        self._thread = threading.Thread(target=self._loop, name="inference", daemon=True)
+
+    def submit(self, kind: str, job: Callable[[], Any]) -> int:
+        """Queue `job` (run on the worker thread) as the newest request of its kind."""
+        with self._lock:
+            request = next(self._ids)
+            if kind in self._pending:
+                self.dropped += 1
+            self._pending[kind] = (request, job)
+            self.latest[kind] = request
+            self._lock.notify()
+        if not self._thread.is_alive() and not self._stopping:
+            self._thread.start()  # on first use, so nothing competes with the window's start-up
+        return request
+
+    def pending_kinds(self) -> list[str]:
+        with self._lock:
+            return list(self._pending)
+
+    def is_idle(self) -> bool:
+        """Nothing waiting and nothing running (its result may still be on its way as a signal)."""
+        with self._lock:
+            return not self._pending and not self._running
+
+    def cancel_running(self) -> None:
+        """Ask a long job (loading, indexing) to stop at its next progress report."""
+        self._cancel.set()
+
+    def check_cancel(self) -> None:
+        if self._cancel.is_set():
+            self._cancel.clear()
+            raise Cancelled
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        """Progress from a long job; also where a cancel takes effect."""
+        self.progress.emit(stage, done, total)
+        self.check_cancel()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping = True
+            self._pending.clear()
+            self._lock.notify()
+        self._cancel.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _next(self) -> tuple[str, int, Callable[[], Any]] | None:
+        with self._lock:
+            while not self._pending and not self._stopping:
+                self._lock.wait()
+            if self._stopping:
+                return None
+            kind = min(
+                self._pending, key=lambda k: PRIORITY.index(k) if k in PRIORITY else len(PRIORITY)
+            )
+            request, job = self._pending.pop(kind)
+            self._running = True
+            return kind, request, job
+
+    def _loop(self) -> None:
+        import torch
+
+        torch.set_num_threads(1)  # batch-1 steps gain nothing from more, and the GUI keeps a core
+        while True:
+            item = self._next()
+            if item is None:
+                return
+            kind, request, job = item
+            self.busyChanged.emit(True)
+            self._cancel.clear()
+            try:
+                result = job()
+            except Cancelled:
+                self.failed.emit(kind, request, "cancelled")
+            except SketchbookError as exc:
+                self.failed.emit(kind, request, str(exc))
+            except Exception as exc:  # a bug: say so in the window, keep the thread alive
+                traceback.print_exc()
+                self.failed.emit(kind, request, f"internal error: {exc}")
+            else:
+                self.served += 1
+                self.resultReady.emit(kind, request, result)
+            finally:
+                with self._lock:
+                    self._running = False
+                    idle = not self._pending
+                if idle:
+                    self.busyChanged.emit(False)

@@ -1,0 +1,91 @@
+"""Interpolation: pick two ends, see the strip of faces between them, scrub with a slider."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.strokes import Drawing
+from desktop.drawing_view import DrawingView
+from desktop.face_grid import FaceGrid
+
+MAX_STEPS = 12
+
+
+class InterpolationPanel(QWidget):
+    interpolateRequested = Signal(str, str, int)  # end A, end B, steps
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.end_a = QComboBox()
+        self.end_a.setObjectName("interpolationEndA")
+        self.end_b = QComboBox()
+        self.end_b.setObjectName("interpolationEndB")
+        self.steps = QSpinBox()
+        self.steps.setRange(3, MAX_STEPS)
+        self.steps.setValue(8)
+        self.go = QPushButton("Interpolate")
+        self.go.setObjectName("interpolateButton")
+        self.go.clicked.connect(self._request)
+        self.strip = FaceGrid(columns=MAX_STEPS, cells=MAX_STEPS, cell_size=64)
+        self.strip.setObjectName("interpolationStrip")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("interpolationSlider")
+        self.slider.setAccessibleName("Scrub through the interpolation")
+        self.slider.valueChanged.connect(self._scrub)
+        self.focus = DrawingView(caption="")
+        self.focus.setMinimumSize(140, 140)
+        row = QHBoxLayout()
+        for w in (
+            QLabel("from"),
+            self.end_a,
+            QLabel("to"),
+            self.end_b,
+            QLabel("steps"),
+            self.steps,
+            self.go,
+        ):
+            row.addWidget(w)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.strip)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.slider, 1)
+        bottom.addWidget(self.focus)
+        layout.addLayout(bottom)
+        self._faces: list[Drawing] = []
+
+    def set_ends(self, names: list[str]) -> None:
+        """Offer these ends (the window knows how to turn each into a thought vector)."""
+        for combo, default in ((self.end_a, 0), (self.end_b, 1)):
+            current = combo.currentText()
+            combo.clear()
+            combo.addItems(names)
+            i = combo.findText(current)
+            combo.setCurrentIndex(i if i >= 0 else min(default, len(names) - 1))
+
+    def _request(self) -> None:
+        self.interpolateRequested.emit(
+            self.end_a.currentText(), self.end_b.currentText(), self.steps.value()
+        )
+
+    def show_strip(self, faces: list[Drawing]) -> None:
+        self._faces = faces
+        self.strip.set_faces(faces, [f"{i / (len(faces) - 1):.2f}" for i in range(len(faces))])
+        self.slider.setRange(0, len(faces) - 1)
+        self.slider.setValue(0)
+        self._scrub(0)
+
+    def _scrub(self, i: int) -> None:
+        if 0 <= i < len(self._faces):
+            self.focus.set_drawing(self._faces[i], f"t = {i / max(1, len(self._faces) - 1):.2f}")

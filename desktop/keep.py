@@ -1,0 +1,46 @@
+"""Keeping a face: into the collection, onto the clipboard, or out to a PNG or SVG file."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from core.errors import SketchbookError
+from core.strokes import Drawing, to_svg
+from desktop.drawing_view import render_pixmap
+
+
+def keep_face(parent: QWidget, face: Drawing, action: str) -> str:
+    """Do `action` with `face`; returns a status-bar message (errors are shown in a dialog)."""
+    from core.atomic import atomic_write_text
+    from core.collection import save_to_collection
+
+    try:
+        if action == "Save to collection":
+            stored = save_to_collection(face)
+            return f"saved to your collection as {stored.key}"
+        if action == "Copy":
+            mime_image = render_pixmap(face, 256).toImage()
+            clipboard = QApplication.clipboard()
+            clipboard.setImage(QImage(mime_image))
+            return "copied the face as an image"
+        if action.startswith("Export as PNG"):
+            path, _ = QFileDialog.getSaveFileName(
+                parent, "Export as PNG", "face.png", "PNG images (*.png)"
+            )
+            if path:
+                if not render_pixmap(face, 512, 4.0).save(path, "PNG"):
+                    raise OSError(f"could not write {path}")
+                return f"exported {path}"
+            return ""
+        if action.startswith("Export as SVG"):
+            path, _ = QFileDialog.getSaveFileName(
+                parent, "Export as SVG", "face.svg", "SVG images (*.svg)"
+            )
+            if path:
+                atomic_write_text(path, to_svg(face))
+                return f"exported {path}"
+            return ""
+    except (SketchbookError, OSError) as exc:
+        QMessageBox.warning(parent, "Could not keep the face", str(exc))
+    return ""

@@ -1,0 +1,64 @@
+"""Random faces: a grid of samples, a temperature slider, and "more like this cluster"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from core.generate import DEFAULT_SAMPLE_TEMPERATURE
+from core.strokes import Drawing
+from desktop.face_grid import FaceGrid
+
+GRID = 16
+
+
+class SamplesPanel(QWidget):
+    samplesRequested = Signal(float, int)  # temperature, cluster (-1: the whole prior)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.cluster: int | None = None
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("temperatureSlider")
+        self.slider.setAccessibleName("Sampling temperature")
+        self.slider.setRange(1, 100)
+        self.slider.setValue(round(DEFAULT_SAMPLE_TEMPERATURE * 100))
+        self.value = QLabel()
+        self.slider.valueChanged.connect(self._update_label)
+        self.new = QPushButton("New random faces")
+        self.new.setObjectName("newSamplesButton")
+        self.new.clicked.connect(lambda: self.samplesRequested.emit(self.temperature(), -1))
+        self.like = QPushButton("More like this cluster")
+        self.like.setObjectName("moreLikeClusterButton")
+        self.like.setEnabled(False)
+        self.like.clicked.connect(
+            lambda: self.samplesRequested.emit(self.temperature(), self.cluster)
+        )
+        self.grid = FaceGrid(columns=8, cells=GRID, cell_size=72)
+        self.grid.setObjectName("samplesGrid")
+        row = QHBoxLayout()
+        for w in (QLabel("temperature"), self.slider, self.value, self.new, self.like):
+            row.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.grid)
+        self._update_label()
+
+    def temperature(self) -> float:
+        return self.slider.value() / 100.0
+
+    def set_temperature(self, value: float) -> None:
+        self.slider.setValue(round(value * 100))
+
+    def set_cluster(self, cluster: int | None) -> None:
+        self.cluster = cluster
+        self.like.setEnabled(cluster is not None)
+        self.like.setText(
+            "More like this cluster" if cluster is None else f"More like cluster {cluster}"
+        )
+
+    def _update_label(self) -> None:
+        self.value.setText(f"{self.temperature():.2f}")
+
+    def show_samples(self, faces: list[Drawing], caption: str) -> None:
+        self.grid.set_faces(faces, [caption] * len(faces))

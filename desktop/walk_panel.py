@@ -1,0 +1,42 @@
+"""Walking the map: the face under the cursor, and a dataset face the person clicked with the
+model's reconstruction of it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from core.strokes import Drawing
+from desktop.drawing_view import DrawingView
+
+
+class WalkPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.cursor_face = DrawingView(caption="face under the cursor")
+        self.cursor_face.setObjectName("walkFace")
+        self.clicked_face = DrawingView(caption="dataset face")
+        self.clicked_face.setObjectName("clickedFace")
+        self.clicked_reconstruction = DrawingView(animate=True, caption="its reconstruction")
+        self.clicked_reconstruction.setObjectName("clickedReconstruction")
+        self.hint = QLabel(
+            "Drag the cross on the map to generate faces; click a point to see that face."
+        )
+        self.hint.setWordWrap(True)
+        layout = QGridLayout(self)
+        layout.addWidget(self.cursor_face, 0, 0, 2, 1)
+        layout.addWidget(self.clicked_face, 0, 1)
+        layout.addWidget(self.clicked_reconstruction, 0, 2)
+        layout.addWidget(self.hint, 1, 1, 1, 2)
+        layout.setColumnStretch(0, 2)
+        layout.setColumnStretch(1, 1)
+        layout.setColumnStretch(2, 1)
+
+    def show_cursor_face(self, face: Drawing) -> None:
+        self.cursor_face.set_drawing(face)
+
+    def show_clicked(self, original: Drawing, caption: str) -> None:
+        self.clicked_face.set_drawing(original, caption)
+        self.clicked_reconstruction.set_drawing(None, "its reconstruction")
+
+    def show_clicked_reconstruction(self, face: Drawing) -> None:
+        self.clicked_reconstruction.set_drawing(face)

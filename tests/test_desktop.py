@@ -1,0 +1,196 @@
+"""The desktop app driven as a person would: draw with the mouse, watch, walk, generate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from core.faces import generate_faces
+from desktop.app import create_window
+from desktop.replay import canvas_points, draw, draw_stroke
+
+WAIT = 60_000
+
+
+@pytest.fixture
+def messages(monkeypatch) -> list[str]:
+    """Dialogs are recorded instead of blocking the test."""
+    shown: list[str] = []
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(
+            QMessageBox, name, lambda parent, title, text, *a, **k: shown.append(text)
+        )
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, tiny_model, procedural_file, tmp_path, messages):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
+    qtbot.addWidget(w)
+    w.resize(1280, 860)
+    w.show()
+    with qtbot.waitSignal(w.ready, timeout=WAIT):
+        pass
+    yield w
+    w.close()
+
+
+def test_every_named_widget_is_there(window):
+    from PySide6.QtWidgets import QWidget
+
+    for name in (
+        "sketchCanvas",
+        "reconstructionView",
+        "clusterLabel",
+        "latentMap",
+        "interpolationStrip",
+        "samplesGrid",
+        "temperatureSlider",
+    ):
+        assert window.findChild(QWidget, name) is not None, name
+    assert window.map.cursor.objectName() == "mapCursor"
+    assert "procedural.ndjson" in window.status_data.text() and "CPU" in window.status_device.text()
+
+
+def test_drawing_a_face_shows_reconstruction_cluster_and_map_marker(window, qtbot):
+    face = generate_faces(1, seed=21)[0]
+    with qtbot.waitSignal(window.analysisShown, timeout=WAIT):
+        draw(window.canvas, face)
+    qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
+    qtbot.wait(50)
+    assert len(window.canvas.strokes) == len(face.strokes)
+    assert (
+        window.reconstruction.drawing is not None and window.reconstruction.drawing.num_points > 0
+    )
+    assert window.cluster_panel.label.text().startswith("<b")
+    assert "Cluster" in window.cluster_panel.label.text()
+    assert window.cluster_panel.confidence.value() > 0
+    xs, ys = window.map.marker.getData()
+    np.testing.assert_allclose([xs[0], ys[0]], window.last_analysis.map_xy, atol=1e-4)
+    assert len(window.cluster_panel.nearest.faces()) == 6
+
+
+def test_undo_redo_and_clear_by_keyboard(window, qtbot):
+    face = generate_faces(1, seed=22)[0]
+    draw(window.canvas, face)
+    n = len(face.strokes)
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.canvas.strokes) == n - 1
+    QTest.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert len(window.canvas.strokes) == n
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.canvas.is_empty()
+    assert window.reconstruction.drawing is None
+    assert window.canvas.redo()  # clearing can be undone stroke by stroke
+
+
+def test_a_burst_of_strokes_is_answered_for_the_newest_drawing_only(window, qtbot):
+    face = generate_faces(1, seed=23)[0]
+    strokes = canvas_points(window.canvas, face)
+    for stroke in strokes:
+        draw_stroke(window.canvas, stroke)  # no waiting between strokes
+    qtbot.waitUntil(
+        lambda: window.service.is_idle() and window.last_analysis is not None, timeout=WAIT
+    )
+    qtbot.wait(100)
+    expected, _ = window.workspace.sketcher.encode([window.canvas.drawing()])
+    np.testing.assert_allclose(window.last_analysis.z, expected[0], atol=1e-4)
+
+
+def test_dragging_the_map_cursor_generates_faces(window, qtbot):
+    index = window.workspace.index
+    lo, hi = index.map_xy.min(0), index.map_xy.max(0)
+    faces = []
+    for t in np.linspace(0.2, 0.8, 5):
+        x, y = lo + t * (hi - lo)
+        window.map.move_cursor(float(x), float(y))
+        qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
+        qtbot.wait(20)
+        faces.append(window.walk_panel.cursor_face.drawing)
+    assert all(f is not None for f in faces)
+    assert not np.array_equal(faces[0].points(), faces[-1].points())
+
+
+def test_clicking_a_dataset_point_shows_it_and_its_reconstruction(window, qtbot):
+    window.map.pointClicked.emit(7)
+    assert window.walk_panel.clicked_face.drawing is window.workspace.drawings[7]
+    qtbot.waitUntil(
+        lambda: window.walk_panel.clicked_reconstruction.drawing is not None, timeout=WAIT
+    )
+
+
+def test_random_faces_and_more_like_this_cluster(window, qtbot):
+    window.samples.set_temperature(0.5)
+    window.samples.new.click()
+    qtbot.waitUntil(lambda: len(window.samples.grid.faces()) == 16, timeout=WAIT)
+    window.samples.set_cluster(1)
+    window.samples.like.click()
+    qtbot.waitUntil(lambda: window.samples.grid.views[0].caption == "cluster 1", timeout=WAIT)
+
+
+def test_interpolating_between_two_cluster_centres_fills_the_strip(window, qtbot):
+    window.interpolation.end_a.setCurrentText("centre of cluster 0")
+    window.interpolation.end_b.setCurrentText("centre of cluster 1")
+    window.interpolation.steps.setValue(6)
+    window.interpolation.go.click()
+    qtbot.waitUntil(lambda: len(window.interpolation.strip.faces()) == 6, timeout=WAIT)
+    window.interpolation.slider.setValue(5)
+    assert window.interpolation.focus.drawing is window.interpolation.strip.faces()[5]
+
+
+def test_finish_my_face_needs_a_start_and_then_gives_endings(window, qtbot, messages):
+    window.completion.button.click()
+    assert messages and "nothing to finish" in messages[-1]
+    face = generate_faces(1, seed=24)[0]
+    draw(window.canvas, face.with_strokes(face.strokes[:1]))
+    window.completion.button.click()
+    qtbot.waitUntil(lambda: len(window.completion.grid.faces()) == 6, timeout=WAIT)
+
+
+def test_a_corrupt_dataset_gives_a_message_and_keeps_the_current_one(
+    window, qtbot, tmp_path, messages
+):
+    bad = tmp_path / "broken.ndjson"
+    bad.write_text('{"drawing": [[[1, 2], [3]]]}\n')
+    before = window.workspace
+    face = generate_faces(1, seed=25)[0]
+    draw(window.canvas, face)
+    window.load(None, str(bad), keep_model=True)
+    qtbot.waitUntil(lambda: bool(messages), timeout=WAIT)
+    assert "broken.ndjson" in messages[-1]
+    assert window.workspace is before
+    assert len(window.canvas.strokes) == len(face.strokes)
+
+
+def test_saving_to_the_collection_keeps_the_drawing(window, qtbot, private_home):
+    from core.collection import load_collection
+
+    draw(window.canvas, generate_faces(1, seed=26)[0])
+    window.keep(None, "Save to collection")
+    window.keep(window.canvas.drawing(), "Save to collection")
+    assert len(load_collection()) == 2
+    assert "saved to your collection" in window.statusBar().currentMessage()
+
+
+def test_temperature_and_layout_are_remembered(
+    qtbot, tiny_model, procedural_file, tmp_path, messages
+):
+    settings = QSettings(str(tmp_path / "remember.ini"), QSettings.Format.IniFormat)
+    first = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
+    qtbot.addWidget(first)
+    first.samples.set_temperature(0.77)
+    first.tabs.setCurrentIndex(2)
+    first.close()
+    second = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
+    qtbot.addWidget(second)
+    assert second.samples.temperature() == pytest.approx(0.77)
+    assert second.tabs.currentIndex() == 2
+    second.close()
