@@ -9,6 +9,7 @@ once per face so each step is two small matmuls.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, dataclass, fields
 
 import torch
@@ -168,37 +169,98 @@ class DecoderStepper:
         self.h = torch.sigmoid(o) * torch.tanh(self.c)
         return self.model.head(self.h)
 
-    def sample(
-        self, params: torch.Tensor, temperature: float, greedy: bool, noise: torch.Tensor | None
-    ):
-        """The next stroke-5 rows (b, 5) drawn from the head output.
+    def run(
+        self, point: torch.Tensor, noise: torch.Tensor | None, temperature: float, limit: int
+    ) -> torch.Tensor:
+        """Generate up to `limit` rows (b, n, 5) after the input rows `point`; stops when every
+        row has drawn its end token. `noise` None means greedy."""
+        head = self.model.head
+        greedy = noise is None
+        if noise is None:
+            noise = torch.zeros(limit, 4, device=point.device)
+        return _generate(
+            point,
+            self.h,
+            self.c,
+            self.constant,
+            self.w_point,
+            self.w_hh,
+            head.weight.t().contiguous(),
+            head.bias,
+            noise,
+            temperature,
+            greedy,
+            self.m,
+            limit,
+        )
 
-        `noise` holds this step's (uniform, uniform, normal, normal), shared by every row, so a
-        row's face depends only on its z and the seed, never on the rest of the batch.
-        """
-        pi, mu_x, mu_y, log_sx, log_sy, rho, pen_logits = split_params(params, self.m)
-        b = params.shape[0]
-        rows = torch.zeros(b, 5, dtype=params.dtype, device=params.device)
-        if greedy or noise is None:
-            k = pi.argmax(dim=1, keepdim=True)
+
+def _generate_steps(
+    point: torch.Tensor,
+    h: torch.Tensor,
+    c: torch.Tensor,
+    constant: torch.Tensor,
+    w_point: torch.Tensor,
+    w_hh: torch.Tensor,
+    head_w: torch.Tensor,
+    head_b: torch.Tensor,
+    noise: torch.Tensor,
+    temperature: float,
+    greedy: bool,
+    m: int,
+    limit: int,
+) -> torch.Tensor:
+    """The generation loop, compiled so its per-step cost is the arithmetic, not Python.
+
+    Temperature divides the mixture and pen logits and scales the Gaussians' variance; greedy
+    takes the likeliest mixture's mean and pen state. Each step's noise (two uniforms, two
+    normals) is shared by every row, so a face depends only on its z and the seed.
+    """
+    b = point.shape[0]
+    out = torch.zeros(b, limit, 5, device=point.device)
+    done = torch.zeros(b, dtype=torch.bool, device=point.device)
+    finished = torch.tensor([0.0, 0.0, 0.0, 0.0, 1.0], device=point.device)
+    t = max(temperature, 1e-3)
+    spread = math.sqrt(t)
+    rows_index = torch.arange(b, device=point.device)
+    n = 0
+    for step in range(limit):
+        gates = torch.addmm(constant, point, w_point)
+        gates.addmm_(h, w_hh)
+        i, f, g, o = gates.chunk(4, 1)
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        h = torch.sigmoid(o) * torch.tanh(c)
+        params = torch.addmm(head_b, h, head_w)
+        pi = params[:, 0:m]
+        mu_x, mu_y = params[:, m : 2 * m], params[:, 2 * m : 3 * m]
+        rows = torch.zeros(b, 5, device=point.device)
+        if greedy:
+            k = pi.argmax(1, keepdim=True)
             rows[:, 0] = mu_x.gather(1, k)[:, 0]
             rows[:, 1] = mu_y.gather(1, k)[:, 0]
-            pen = pen_logits.argmax(dim=1)
+            pen = params[:, 6 * m :].argmax(1)
         else:
-            t = max(temperature, 1e-3)
-            k = _inverse_cdf(F.softmax(pi / t, dim=1), noise[0]).unsqueeze(1)
-            mx, my = mu_x.gather(1, k)[:, 0], mu_y.gather(1, k)[:, 0]
-            sx = log_sx.gather(1, k)[:, 0].exp() * math.sqrt(t)
-            sy = log_sy.gather(1, k)[:, 0].exp() * math.sqrt(t)
-            r = rho.gather(1, k)[:, 0]
-            rows[:, 0] = mx + sx * noise[2]
-            rows[:, 1] = my + sy * (r * noise[2] + torch.sqrt(1 - r * r) * noise[3])
-            pen = _inverse_cdf(F.softmax(pen_logits / t, dim=1), noise[1])
-        rows[torch.arange(b), 2 + pen] = 1.0
-        return rows
+            u = noise[step]
+            k = (torch.softmax(pi / t, 1).cumsum(1) < u[0]).sum(1).clamp(max=m - 1).unsqueeze(1)
+            sx = params[:, 3 * m : 4 * m].gather(1, k)[:, 0].clamp(-6.0, 4.0).exp() * spread
+            sy = params[:, 4 * m : 5 * m].gather(1, k)[:, 0].clamp(-6.0, 4.0).exp() * spread
+            r = torch.tanh(params[:, 5 * m : 6 * m].gather(1, k)[:, 0]) * 0.999
+            rows[:, 0] = mu_x.gather(1, k)[:, 0] + sx * u[2]
+            rows[:, 1] = mu_y.gather(1, k)[:, 0] + sy * (r * u[2] + torch.sqrt(1 - r * r) * u[3])
+            pen = (torch.softmax(params[:, 6 * m :] / t, 1).cumsum(1) < u[1]).sum(1).clamp(max=2)
+        rows[rows_index, 2 + pen] = 1.0
+        rows[done] = finished
+        out[:, step] = rows
+        done = done | (rows[:, 4] > 0.5)
+        n = step + 1
+        point = rows
+        if bool(done.all()):
+            break
+    return out[:, :n]
 
 
-def _inverse_cdf(probs: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
-    """The category whose cumulative probability first passes u, per row."""
-    below = (probs.cumsum(dim=1) < u).sum(dim=1)
-    return below.clamp(max=probs.shape[1] - 1)
+# TorchScript is marked deprecated in favour of torch.compile, but torch.compile needs a C++
+# toolchain and tens of seconds at start-up; scripting is instant and 2-3x faster than Python here.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    _generate = torch.jit.script(_generate_steps)

@@ -174,20 +174,7 @@ class Sketcher:
                 [torch.rand(limit, 2, generator=gen), torch.randn(limit, 2, generator=gen)], 1
             )
             noise = noise.to(self.device)
-        done = torch.zeros(b, dtype=torch.bool, device=self.device)
-        rows = []
-        for step in range(limit):
-            params = stepper.step(point)
-            point = stepper.sample(
-                params, temperature, greedy, None if noise is None else noise[step]
-            )
-            point[done] = 0.0
-            point[done, 4] = 1.0
-            rows.append(point)
-            done |= point[:, 4] > 0.5
-            if bool(done.all()):
-                break
-        out = torch.stack(rows, 1).cpu().numpy() if rows else np.zeros((b, 0, 5), np.float32)
+        out = stepper.run(point, noise, temperature, limit).cpu().numpy()
         drawings = []
         for i in range(b):
             seq = out[i]
