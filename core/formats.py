@@ -32,6 +32,9 @@ class Dataset:
     format: str
     path: str = ""
     notes: list[str] = field(default_factory=list)
+    # already fitted to 0..255 and RDP-simplified at 2 (sketch-rnn and Quick, Draw! simplified
+    # data): the model's preprocessing can skip the costly simplification
+    simplified: bool = False
 
     def drawings(self, split: str | None = None) -> list[Drawing]:
         """One split, or every drawing in split order when `split` is None."""
@@ -100,7 +103,7 @@ def _read_npz(path: Path) -> Dataset:
         splits[name] = drawings
     if not splits:
         raise BadFile(f"{path.name} has none of the arrays train, valid, test")
-    return Dataset(splits, "sketch-rnn npz", str(path))
+    return Dataset(splits, "sketch-rnn npz", str(path), simplified=True)
 
 
 def write_npz(dataset_splits: dict[str, list[Drawing]], path: str | Path) -> None:
@@ -172,7 +175,7 @@ def _read_ndjson(path: Path) -> Dataset:
     if not drawings:
         raise BadFile(f"{path.name} holds no drawings")
     fmt = "quickdraw ndjson (raw)" if timed else "quickdraw ndjson (simplified)"
-    return Dataset({"all": drawings}, fmt, str(path))
+    return Dataset({"all": drawings}, fmt, str(path))  # RDP not assumed: some "simplified" sets are resampled
 
 
 def drawing_to_record(drawing: Drawing, decimals: int = 0) -> dict:
@@ -226,7 +229,7 @@ def _read_bin(path: Path) -> Dataset:
         drawings.append(Drawing(strokes, key=str(key_id), labels=labels))
     if not drawings:
         raise BadFile(f"{path.name} holds no drawings")
-    return Dataset({"all": drawings}, "quickdraw bin", str(path))
+    return Dataset({"all": drawings}, "quickdraw bin", str(path), simplified=True)
 
 
 def write_bin(drawings: list[Drawing], path: str | Path) -> None:

@@ -114,13 +114,17 @@ def build_index(
     k: int | str = "auto",
     progress: Progress = _quiet,
     seed: int = 0,
+    simplified: bool = False,
 ) -> LatentIndex:
-    """Encode every drawing, cluster, and lay out the map. Deterministic for a given input."""
+    """Encode every drawing, cluster, and lay out the map. Deterministic for a given input.
+    `simplified`: the drawings are Quick, Draw!-simplified already (see `model_sequence`)."""
     usable = [d for d in drawings if not d.is_empty]
     if not usable:
         raise BadRequest("the dataset holds no usable drawings to index")
     mu = sketcher.encode_many(
-        usable, progress=lambda done, total: progress("encoding", done, total)
+        usable,
+        progress=lambda done, total: progress("encoding", done, total),
+        simplified=simplified,
     )
     if k == "auto":
         progress("choosing k", 0, 1)
@@ -218,6 +222,7 @@ def cached_index(
     progress: Progress = _quiet,
     notice: Callable[[str], None] = lambda message: None,
     seed: int = 0,
+    simplified: bool = False,
 ) -> LatentIndex:
     """The index from the cache when it is there and sound, else built and cached."""
     key = cache_key(sketcher.content_hash, data_hash or content_hash(drawings), k, seed)
@@ -230,7 +235,7 @@ def cached_index(
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
             notice(f"the cached index was unreadable ({exc}); rebuilding it")
             shutil.rmtree(folder, ignore_errors=True)
-    index = build_index(sketcher, drawings, k, progress, seed)
+    index = build_index(sketcher, drawings, k, progress, seed, simplified)
     index.meta.update({"model": sketcher.path, "drawings": len(index)})
     try:
         save_index(index, folder)

@@ -24,6 +24,7 @@ from core.strokes import (
     canonical,
     check_finite,
     from_stroke3,
+    normalize,
     pad_stroke5,
     simplify,
     stroke3_to_stroke5,
@@ -34,16 +35,19 @@ DEFAULT_TEMPERATURE = 0.1
 DEFAULT_SEED = 0
 
 
-def model_sequence(drawing: Drawing, scale: float, max_len: int) -> np.ndarray:
+def model_sequence(
+    drawing: Drawing, scale: float, max_len: int, simplified: bool = False
+) -> np.ndarray:
     """Stroke-5 rows for the model: canonical form, scaled, at most `max_len` points.
 
-    A drawing too long after RDP at 2 is simplified harder until it fits, keeping its shape,
-    rather than cut off mid-face.
+    `simplified` says the drawing already went through RDP at 2 (Quick, Draw! simplified data),
+    so only the fit into 0..255 is redone. A drawing too long after RDP at 2 is simplified
+    harder until it fits, keeping its shape, rather than cut off mid-face.
     """
     check_finite(drawing)
     if drawing.is_empty:
         raise BadDrawing("the drawing is empty: draw at least one stroke")
-    d = canonical(drawing)
+    d = normalize(drawing) if simplified else canonical(drawing)
     epsilon = 2.0
     while d.num_points > max_len and epsilon < 64:
         epsilon *= 1.5
@@ -108,9 +112,10 @@ class Sketcher:
         drawings: list[Drawing],
         batch_size: int = 512,
         progress: Callable[[int, int], None] | None = None,
+        simplified: bool = False,
     ) -> np.ndarray:
         """mu of many drawings, batched by length so padding costs next to nothing."""
-        seqs = [model_sequence(d, self.scale, self.config.max_len) for d in drawings]
+        seqs = [model_sequence(d, self.scale, self.config.max_len, simplified) for d in drawings]
         order = np.argsort([len(s) for s in seqs], kind="stable")
         mu = np.zeros((len(seqs), self.config.z_size), np.float32)
         for start in range(0, len(order), batch_size):

@@ -47,8 +47,18 @@ def load_workspace(
     sketcher = sketcher or Sketcher.load(model, device=device)
     data_path = Path(data) if data else sample_faces_path()
     progress("reading dataset", 0, 1)
-    drawings = [d for d in read_dataset(data_path).drawings() if not d.is_empty]
+    dataset = read_dataset(data_path)
+    drawings = [d for d in dataset.drawings() if not d.is_empty]
     if not drawings:
         raise BadRequest(f"{data_path.name} holds no drawings")
-    index = cached_index(sketcher, drawings, cache_dir(), file_hash(data_path), k, progress, notice)
+    index = cached_index(
+        sketcher,
+        drawings,
+        cache_dir(),
+        file_hash(data_path),
+        k,
+        progress,
+        notice,
+        simplified=dataset.simplified,
+    )
     return Workspace(sketcher, drawings, index, data_path)
