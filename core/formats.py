@@ -175,7 +175,9 @@ def _read_ndjson(path: Path) -> Dataset:
     if not drawings:
         raise BadFile(f"{path.name} holds no drawings")
     fmt = "quickdraw ndjson (raw)" if timed else "quickdraw ndjson (simplified)"
-    return Dataset({"all": drawings}, fmt, str(path))  # RDP not assumed: some "simplified" sets are resampled
+    return Dataset(
+        {"all": drawings}, fmt, str(path)
+    )  # RDP not assumed: some "simplified" sets are resampled
 
 
 def drawing_to_record(drawing: Drawing, decimals: int = 0) -> dict:

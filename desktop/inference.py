@@ -9,6 +9,7 @@ the request's id so a widget can ignore anything older than what it last asked f
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -44,6 +45,8 @@ class InferenceService(QObject):
         self.served = 0
         self.dropped = 0
         self._thread = threading.Thread(target=self._loop, name="inference", daemon=True)
+        # hand the GIL back to the GUI thread every 2 ms (default 5) while the worker runs Python
+        sys.setswitchinterval(0.002)
 
     def submit(self, kind: str, job: Callable[[], Any]) -> int:
         """Queue `job` (run on the worker thread) as the newest request of its kind."""

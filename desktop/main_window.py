@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.last_generated: Drawing | None = None
         self.last_analysis = None
         self.selected_dataset_face: int | None = None
+        self._shown: dict[str, int] = {}  # newest request id whose result is on screen, per kind
         self.service = InferenceService(self)
         self.service.resultReady.connect(self._on_result)
         self.service.failed.connect(self._on_failed)
@@ -458,8 +459,9 @@ class MainWindow(QMainWindow):
 
     # ================================================================== results
     def _on_result(self, kind: str, request: int, result) -> None:
-        if request != self.service.latest.get(kind):
-            return  # an older answer overtaken by a newer question
+        if request <= self._shown.get(kind, 0):
+            return  # a newer answer of this kind is already on screen: never go backwards
+        self._shown[kind] = request
         if kind == "load":
             self._loaded(result)
         elif kind == "analyse":

@@ -3,6 +3,8 @@ and the screenshot script use it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
@@ -22,12 +24,17 @@ def canvas_points(canvas: SketchCanvas, drawing: Drawing, fill: float = 0.8) -> 
     ]
 
 
-def draw_stroke(canvas: SketchCanvas, points: list[QPoint]) -> None:
-    """One stroke: press, a move per point, release, exactly as a mouse delivers it."""
+def draw_stroke(
+    canvas: SketchCanvas, points: list[QPoint], between: Callable[[], None] | None = None
+) -> None:
+    """One stroke: press, a move per point, release, exactly as a mouse delivers it.
+    `between` runs after every move (an event-loop turn, as between real mouse events)."""
     left = Qt.MouseButton.LeftButton
     QTest.mousePress(canvas, left, Qt.KeyboardModifier.NoModifier, points[0])
     for p in points[1:]:
         QTest.mouseMove(canvas, p)
+        if between is not None:
+            between()
     QTest.mouseRelease(canvas, left, Qt.KeyboardModifier.NoModifier, points[-1])
 
 

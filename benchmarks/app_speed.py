@@ -1,0 +1,177 @@
+"""The desktop's budgets, measured offscreen with real Qt events: pen-up to reconstruction,
+cluster and map marker painted (real faces replayed through the canvas); generated faces per
+second while dragging the map cursor; the longest event-loop stall while the model is busy
+(a 5 ms QTimer heartbeat); and the time from launch to the window shown.
+
+    python -m benchmarks.app_speed [--faces 30] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+LAUNCH_PROBE = """
+import time, sys
+start = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop.app import create_window
+w = create_window()
+w.show()
+app.processEvents()
+w.repaint()
+print(time.perf_counter() - start)
+sys.stdout.flush()
+w.close()
+"""
+
+
+class Heartbeat:
+    """A 5 ms timer; the longest gap between its ticks is the longest the window froze."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.longest = 0.0
+
+    def _tick(self) -> None:
+        if self.clock.isValid():
+            self.longest = max(self.longest, self.clock.nsecsElapsed() / 1e6 - 5.0)
+        self.clock.restart()
+
+    def __enter__(self) -> Heartbeat:
+        self.clock.invalidate()
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.stop()
+
+
+def spin_until(app: QApplication, condition, timeout_s: float = 60.0) -> None:
+    deadline = time.perf_counter() + timeout_s
+    while not condition():
+        app.processEvents()
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not answer in time")
+        time.sleep(0.0005)
+
+
+def launch_time() -> float:
+    """Seconds from a fresh interpreter to the window painted (torch not yet imported)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SKETCHBOOK_HOME": tempfile.mkdtemp()}
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", LAUNCH_PROBE], capture_output=True, text=True, env=env, check=True
+    )
+    total = time.perf_counter() - start
+    del out
+    return total
+
+
+def run(n_faces: int = 30) -> dict:
+    from core.formats import read_dataset
+    from core.resources import sample_faces_path
+    from desktop.app import create_window
+    from desktop.replay import canvas_points, draw_stroke
+
+    app = QApplication.instance() or QApplication([])
+    home = tempfile.mkdtemp()
+    os.environ["SKETCHBOOK_HOME"] = home
+    window = create_window(
+        settings=QSettings(os.path.join(home, "s.ini"), QSettings.Format.IniFormat)
+    )
+    window.resize(1320, 900)
+    window.show()
+    spin_until(app, lambda: window.workspace is not None, 120)
+    results: dict = {}
+
+    # pen-up -> reconstruction, cluster and marker painted
+    faces = read_dataset(sample_faces_path()).drawings()
+    rng = np.random.default_rng(0)
+    latencies = []
+    with Heartbeat() as beat:
+        for i in rng.choice(len(faces), n_faces, replace=False):
+            window.canvas.clear()
+            spin_until(app, window.service.is_idle)
+            app.processEvents()
+            for stroke in canvas_points(window.canvas, faces[i]):
+                before = window.last_analysis
+                draw_stroke(
+                    window.canvas, stroke, between=app.processEvents
+                )  # ends with the pen-up
+                start = time.perf_counter()
+                spin_until(
+                    app, lambda b=before: window.last_analysis is not b and window.service.is_idle()
+                )
+                window.reconstruction.repaint()
+                window.cluster_panel.repaint()
+                window.map.viewport().repaint()
+                latencies.append((time.perf_counter() - start) * 1000)
+        results["stall_while_drawing_ms"] = round(beat.longest, 1)
+    lat = np.array(latencies)
+    results["pen_up_to_painted_median_ms"] = round(float(np.median(lat)), 1)
+    results["pen_up_to_painted_p95_ms"] = round(float(np.percentile(lat, 95)), 1)
+    results["pen_ups_measured"] = len(lat)
+
+    # dragging the map cursor: how many faces reach the screen per second
+    index = window.workspace.index
+    lo, hi = index.map_xy.min(0), index.map_xy.max(0)
+    shown = {"n": 0}
+    window.walk_panel.cursor_face.set_drawing = _counting(
+        window.walk_panel.cursor_face.set_drawing, shown
+    )
+    with Heartbeat() as beat:
+        start = time.perf_counter()
+        t = 0.0
+        while time.perf_counter() - start < 4.0:
+            t += 0.004
+            x, y = lo + (hi - lo) * (0.5 + 0.4 * np.array([np.cos(t), np.sin(1.3 * t)]))
+            window.map.move_cursor(float(x), float(y))
+            app.processEvents()
+            time.sleep(0.004)  # a mouse delivers moves every few ms
+        elapsed = time.perf_counter() - start
+        results["drag_faces_per_s"] = round(shown["n"] / elapsed, 1)
+        results["stall_while_dragging_ms"] = round(beat.longest, 1)
+    window.close()
+    results["window_shown_after_launch_s"] = round(min(launch_time() for _ in range(3)), 2)
+    return results
+
+
+def _counting(fn, counter):
+    def wrapper(*args, **kwargs):
+        counter["n"] += 1
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--faces", type=int, default=30)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = run(args.faces)
+    if args.json:
+        print(json.dumps(results))
+        return
+    for key, value in results.items():
+        print(f"{key:<36} {value}")
+
+
+if __name__ == "__main__":
+    main()
