@@ -286,3 +286,11 @@ def test_cli_refuses_a_cluster_that_does_not_exist(
         home=private_home,
     )
     assert result.returncode == 2 and "#0 to #399" in result.stderr
+
+
+def test_a_dataset_of_one_face_still_makes_an_index(sketcher, faces_index):
+    drawings, _ = faces_index
+    index = build_index(sketcher, drawings[:1], k="auto")
+    assert index.k == 1 and len(index) == 1
+    assert index.assign(index.mu)[0].cluster == 0
+    assert np.isfinite(index.map_to_latent(np.array([0.3, -0.2]))).all()

@@ -1,0 +1,73 @@
+"""Does the way back from the map land on faces typical of that part of the map? For a grid of
+map points over the data region, the face generated there is encoded again and assigned to a
+cluster; it should be the cluster that owns that region (the majority of its nearest dataset
+points on the map). The aim is 80% or more.
+
+    python -m benchmarks.map_walk [--model default] [--data FILE] [--clusters 6] [--grid 14]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+
+from core.sketcher import Sketcher
+from core.workspace import load_workspace
+
+OWNER_NEIGHBOURS = 15
+
+
+def run(
+    model: str = "default", data: str | None = None, clusters: int | str = 6, grid: int = 14
+) -> dict:
+    ws = load_workspace(model, data, clusters, device="cpu")
+    index, sketcher = ws.index, ws.sketcher
+    lo, hi = np.percentile(index.map_xy, 5, axis=0), np.percentile(index.map_xy, 95, axis=0)
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
+    points = np.stack([gx.ravel(), gy.ravel()], 1)
+    d2 = ((points[:, None, :] - index.map_xy[None]) ** 2).sum(2)
+    spacing = np.sqrt(
+        np.median(np.sort(((index.map_xy[:, None] - index.map_xy[None]) ** 2).sum(2), 1)[:, 1])
+    )
+    inside = np.sqrt(d2.min(1)) < 3 * spacing  # only where there is data
+    points, d2 = points[inside], d2[inside]
+    near = np.argsort(d2, 1)[:, :OWNER_NEIGHBOURS]
+    owners = np.array([np.bincount(index.labels[n], minlength=index.k).argmax() for n in near])
+    faces = decode_all(sketcher, index.map_to_latent(points))
+    drawn = [i for i, f in enumerate(faces) if not f.is_empty]  # an empty face is a miss
+    got = np.full(len(faces), -1)
+    got[drawn] = [a.cluster for a in index.assign(sketcher.encode_many([faces[i] for i in drawn]))]
+    return {
+        "grid_points_in_data": int(len(points)),
+        "clusters": index.k,
+        "agreement": round(float((got == owners).mean()), 3),
+        "drawings": len(index),
+    }
+
+
+def decode_all(sketcher: Sketcher, z: np.ndarray, batch: int = 32):
+    out = []
+    for start in range(0, len(z), batch):
+        out += sketcher.decode(z[start : start + batch], temperature=0.05, seed=0)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--data", default=None)
+    parser.add_argument("--clusters", default="6")
+    parser.add_argument("--grid", type=int, default=14)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    k = args.clusters if args.clusters == "auto" else int(args.clusters)
+    results = run(args.model, args.data, k, args.grid)
+    print(
+        json.dumps(results) if args.json else "\n".join(f"{k:<22} {v}" for k, v in results.items())
+    )
+
+
+if __name__ == "__main__":
+    main()

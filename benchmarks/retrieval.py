@@ -1,0 +1,49 @@
+"""Is the model good on real drawings it never saw? Every held-out real face (the slice that
+`sketchbook train` keeps back for validation) is reconstructed from its mu, and we count how
+often the reconstruction is nearer (symmetric chamfer distance on evenly resampled points) to
+its own original than to any other held-out face: self-retrieval top-1. Chance is 1/N.
+
+    python -m benchmarks.retrieval [--model default] [--grid docs/reconstructions.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from core.batching import is_held_out
+from core.formats import read_dataset
+from core.metrics import self_retrieval
+from core.render import save_grid
+from core.resources import sample_faces_path
+from core.sketcher import Sketcher
+
+
+def run(model: str = "default", grid: str | None = None) -> dict:
+    sketcher = Sketcher.load(model, device="cpu")
+    held_out = [d for d in read_dataset(sample_faces_path()).drawings() if is_held_out(d)]
+    results = {"held_out_faces": len(held_out), "chance_top1": round(1 / len(held_out), 4)}
+    for name, kwargs in (("default (T=0.1, seed 0)", {}), ("greedy", {"greedy": True})):
+        redrawn = sketcher.reconstruct(held_out, **kwargs)
+        results[f"top1 {name}"] = round(self_retrieval(held_out, redrawn, top=1), 3)
+        results[f"top5 {name}"] = round(self_retrieval(held_out, redrawn, top=5), 3)
+        if grid and not kwargs:
+            pairs = [d for pair in zip(held_out[:24], redrawn[:24], strict=True) for d in pair]
+            save_grid(pairs, grid, columns=8)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--grid", default=None, help="PNG of originals beside reconstructions")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = run(args.model, args.grid)
+    print(
+        json.dumps(results) if args.json else "\n".join(f"{k:<28} {v}" for k, v in results.items())
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""How alike two drawings are, independent of how they were drawn: points resampled evenly
+along the ink, fitted into a unit box, compared by symmetric chamfer distance."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.strokes import Drawing, normalize
+
+
+def resample(drawing: Drawing, n: int = 96) -> np.ndarray:
+    """`n` points spread evenly along the ink of a drawing fitted into a unit box."""
+    if drawing.is_empty:
+        return np.zeros((0, 2), np.float32)
+    fitted = normalize(drawing, 1.0)
+    segments = []
+    for s in fitted.strokes:
+        if len(s) == 1:
+            segments.append((s[0], s[0]))
+        segments += list(zip(s[:-1], s[1:], strict=True))
+    starts = np.array([a for a, _ in segments])
+    ends = np.array([b for _, b in segments])
+    lengths = np.linalg.norm(ends - starts, axis=1) + 1e-6
+    cumulative = np.concatenate([[0], np.cumsum(lengths)])
+    at = np.linspace(0, cumulative[-1], n, endpoint=False) + cumulative[-1] / (2 * n)
+    seg = np.clip(np.searchsorted(cumulative, at, side="right") - 1, 0, len(segments) - 1)
+    t = ((at - cumulative[seg]) / lengths[seg])[:, None]
+    return (starts[seg] + t * (ends[seg] - starts[seg])).astype(np.float32)
+
+
+def chamfer(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean distance from each point to the other set's nearest point, both ways."""
+    if len(a) == 0 or len(b) == 0:
+        return float("inf")
+    d = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(-1))
+    return float(d.min(1).mean() + d.min(0).mean()) / 2
+
+
+def self_retrieval(
+    originals: list[Drawing], reconstructions: list[Drawing], top: int = 1, n: int = 96
+) -> float:
+    """How often a reconstruction's own original is among the `top` originals nearest to it."""
+    orig = [resample(d, n) for d in originals]
+    hits = 0
+    for i, r in enumerate(reconstructions):
+        pts = resample(r, n)
+        distances = np.array([chamfer(pts, o) for o in orig])
+        hits += int(i in np.argsort(distances, kind="stable")[:top])
+    return hits / max(1, len(reconstructions))
