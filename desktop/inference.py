@@ -8,11 +8,13 @@ the request's id so a widget can ignore anything older than what it last asked f
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -21,6 +23,19 @@ from core.errors import SketchbookError
 
 # served first when several kinds wait: what the person is doing right now
 PRIORITY = ("load", "analyse", "walk", "complete", "interpolate", "samples", "index")
+
+
+@contextlib.contextmanager
+def all_cores() -> Iterator[None]:
+    """Long batch jobs (indexing) use every core; live single drawings keep to one."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or 1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 class Cancelled(Exception):

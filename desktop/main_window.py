@@ -30,7 +30,7 @@ from desktop.canvas import SketchCanvas
 from desktop.cluster_panel import ClusterPanel
 from desktop.completion_panel import CompletionPanel
 from desktop.drawing_view import DrawingView
-from desktop.inference import InferenceService
+from desktop.inference import InferenceService, all_cores
 from desktop.interpolation_panel import InterpolationPanel
 from desktop.latent_map import LatentMap
 from desktop.samples_panel import SamplesPanel
@@ -264,9 +264,10 @@ class MainWindow(QMainWindow):
         report, notices = self.service.report, []
 
         def job():
-            ws = ws_module.load_workspace(
-                model, data, k, progress=report, notice=notices.append, sketcher=sketcher
-            )
+            with all_cores():
+                ws = ws_module.load_workspace(
+                    model, data, k, progress=report, notice=notices.append, sketcher=sketcher
+                )
             return ws, notices
 
         self.service.submit("load", job)

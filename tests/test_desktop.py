@@ -194,3 +194,20 @@ def test_temperature_and_layout_are_remembered(
     assert second.samples.temperature() == pytest.approx(0.77)
     assert second.tabs.currentIndex() == 2
     second.close()
+
+
+def test_loading_can_be_cancelled_and_the_open_dataset_stays(
+    window, qtbot, procedural_file, tmp_path
+):
+    from core.formats import write_ndjson
+
+    bigger = tmp_path / "bigger.ndjson"
+    write_ndjson(generate_faces(3000, seed=8), bigger)
+    before = window.workspace
+    with qtbot.waitSignal(window.service.progress, timeout=WAIT):
+        window.load(None, str(bigger), keep_model=True)
+    assert window.cancel_button.isVisible()
+    window.cancel_button.click()
+    qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=WAIT)
+    assert window.workspace is before
+    assert not window.cancel_button.isVisible()
