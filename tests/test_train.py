@@ -134,3 +134,67 @@ def test_torchrun_trains_one_shared_model_on_two_processes(procedural_file, tmp_
     assert len(done) == 1, "only rank 0 reports"
     assert done[0]["replicas_in_sync"] is True
     assert out.exists()
+
+
+def test_training_on_one_cluster_uses_only_its_drawings_and_says_so(
+    tiny_model, procedural_file, tmp_path
+):
+    from core.indexing import build_index
+    from core.modelfile import load_model
+    from core.sketcher import Sketcher
+
+    out = tmp_path / "cluster.safetensors"
+    cmd = [
+        sys.executable,
+        "-m",
+        "core",
+        "train",
+        "--init",
+        str(tiny_model),
+        "--data",
+        str(procedural_file),
+        "--cluster",
+        "1",
+        "--clusters",
+        "3",
+        "--steps",
+        "6",
+        "--eval-every",
+        "3",
+        "--out",
+        str(out),
+        "--json-progress",
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    start = next(json.loads(line) for line in result.stdout.splitlines() if '"start"' in line)
+    index = build_index(Sketcher.load(tiny_model), read_dataset(procedural_file).drawings(), k=3)
+    size = int(index.cluster_sizes()[1])
+    assert start["train"] + sum(start["valid"].values()) == size
+    _, _, _, info = load_model(out)
+    assert info["trained_on"]["cluster"] == 1 and info["trained_on"]["drawings"] == size
+    assert info["base"] == str(tiny_model)
+
+
+def test_a_cluster_too_small_to_train_on_is_refused_with_its_size(
+    tiny_model, procedural_file, tmp_path
+):
+    cmd = [
+        sys.executable,
+        "-m",
+        "core",
+        "train",
+        "--init",
+        str(tiny_model),
+        "--data",
+        str(procedural_file),
+        "--cluster",
+        "49",
+        "--clusters",
+        "50",
+        "--out",
+        str(tmp_path / "x.safetensors"),
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "has only" in result.stderr and "at least 12" in result.stderr

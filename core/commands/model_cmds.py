@@ -26,7 +26,12 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="where the best model is written (.safetensors)")
     p.add_argument("--init", default=None, help="start from this model (fine-tune)")
     p.add_argument("--steps", type=int, default=None)
-    p.add_argument("--batch", type=int, default=100)
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=None,
+        help="sketches per batch (default 100; 50 with --cluster)",
+    )
     p.add_argument("--preset", default="small", help="architecture: default, small or tiny")
     p.add_argument(
         "--lr", type=float, default=None, help="learning rate (default 1e-3; 3e-4 with --init)"
@@ -41,6 +46,15 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    p.add_argument(
+        "--cluster",
+        type=int,
+        default=None,
+        help="fine-tune --init (default: the shipped model) on this cluster of --data",
+    )
+    p.add_argument(
+        "--clusters", default="auto", help="with --cluster: the number of clusters of the index"
+    )
     p.set_defaults(run=train_cmd)
 
     p = sub.add_parser("eval", help="reconstruction NLL and KL of a model on a data file")
@@ -84,25 +98,42 @@ def train_cmd(args: argparse.Namespace) -> int:
     if not str(args.out).endswith(".safetensors"):
         raise BadRequest("--out must end in .safetensors (models are never pickles)")
     device = pick_device(args.device)
-    base = Sketcher.load(args.init, device="cpu") if args.init else None
+    info = {"command": "sketchbook " + " ".join(sys.argv[1:])}
+    tune = None
+    if args.cluster is not None:
+        from core.commands.latent_cmds import parse_k
+        from core.specialise import FINE_TUNES, cluster_dataset
+
+        if len(args.data) != 1:
+            raise BadRequest(
+                "--cluster takes exactly one --data file (the dataset the clusters belong to)"
+            )
+        base = Sketcher.load(args.init or "default", device="cpu")
+        dataset, info["trained_on"] = cluster_dataset(
+            base, args.data[0], args.cluster, parse_k(args.clusters)
+        )
+        sources = [(dataset.format, dataset, 1)]
+        tune = FINE_TUNES["quick"]
+    else:
+        base = Sketcher.load(args.init, device="cpu") if args.init else None
+        sources = [
+            (Path(p).name, read_dataset(p), r) for p, r in zip(args.data, repeats, strict=True)
+        ]
     config = base.config if base else PRESETS[args.preset]
-    sources = [(Path(p).name, read_dataset(p), r) for p, r in zip(args.data, repeats, strict=True)]
     data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
-    steps = args.steps if args.steps is not None else (1000 if base else 20000)
+    default_steps = tune.steps if tune else (1000 if base else 20000)
+    steps = args.steps if args.steps is not None else default_steps
+    default_lr = tune.lr if tune else (3e-4 if base else 1e-3)
     settings = TrainSettings(
         steps=steps,
-        batch_size=args.batch,
+        batch_size=args.batch or (tune.batch_size if tune else 100),
         seed=args.seed,
         eval_every=args.eval_every,
         checkpoint_every=args.eval_every,
-        lr=args.lr if args.lr is not None else (3e-4 if base else 1e-3),
+        lr=args.lr if args.lr is not None else default_lr,
         kl_full_from_start=base is not None,
     )
-    info = {
-        "base": base.path if base else None,
-        "preset": None if base else args.preset,
-        "command": "sketchbook " + " ".join(sys.argv[1:]),
-    }
+    info.update({"base": base.path if base else None, "preset": None if base else args.preset})
     stop = {"now": False}
 
     def on_term(signum, frame):  # noqa: ARG001 - signal's signature
