@@ -134,10 +134,7 @@ class LatentMap(pg.PlotWidget):
             return
         i = int(points[0].data())
         self.hover.set_drawing(self.drawings[i], caption=f"cluster {self.index.labels[i]}")
-        pos = self.mapFromScene(points[0].scenePos()) if hasattr(points[0], "scenePos") else None
-        if pos is None:
-            view = self.plotItem.vb.mapViewToScene(pg.Point(*points[0].pos()))
-            pos = self.mapFromScene(view)
+        pos = self.mapFromScene(self.plotItem.vb.mapViewToScene(points[0].pos()))
         x = min(max(0, pos.x() + 12), self.width() - self.hover.width())
         y = min(max(0, pos.y() + 12), self.height() - self.hover.height())
         self.hover.move(int(x), int(y))

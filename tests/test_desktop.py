@@ -211,3 +211,13 @@ def test_loading_can_be_cancelled_and_the_open_dataset_stays(
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=WAIT)
     assert window.workspace is before
     assert not window.cancel_button.isVisible()
+
+
+def test_hovering_a_map_point_shows_its_face(window, qtbot):
+    scatter = window.map.scatters[0]
+    point = scatter.points()[0]
+    window.map._hovered(scatter, [point])
+    assert window.map.hover.isVisible()
+    assert window.map.hover.drawing is window.workspace.drawings[int(point.data())]
+    window.map._hovered(scatter, [])
+    assert not window.map.hover.isVisible()
