@@ -284,6 +284,9 @@ def train(
     if world > 1:
         summary["replicas_in_sync"] = _replicas_in_sync(model)
     emit(summary)
+    if world > 1:  # leave together and tear the group down, or gloo may abort at exit
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
     return summary
 
 

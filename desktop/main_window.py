@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.last_generated: Drawing | None = None
         self.last_analysis = None
         self.selected_dataset_face: int | None = None
+        self._closed = False
         self._shown: dict[str, int] = {}  # newest request id whose result is on screen, per kind
         self.service = InferenceService(self)
         self.service.resultReady.connect(self._on_result)
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
         )
         # the model loads once the window is on screen: importing torch on the worker thread
         # while the window is being built would hold the GIL and delay the first paint
-        QTimer.singleShot(START_DELAY_MS, lambda: self.load(*self._initial))
+        QTimer.singleShot(START_DELAY_MS, self, lambda: self.load(*self._initial))
 
     # ================================================================== building
     def _build_panels(self) -> None:
@@ -260,6 +261,8 @@ class MainWindow(QMainWindow):
         """Load a model and dataset in the background; the current ones stay usable until then."""
         from core import workspace as ws_module
 
+        if self._closed:
+            return  # a start-up load scheduled before the window was closed
         sketcher = self.workspace.sketcher if keep_model and self.workspace else None
         report, notices = self.service.report, []
 
@@ -539,6 +542,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._closed = True
         self._save_settings()
         self.service.stop()
         super().closeEvent(event)
