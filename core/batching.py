@@ -46,10 +46,6 @@ def to_sequences(drawings: list[Drawing], max_len: int) -> list[np.ndarray]:
     return out
 
 
-def scale_of(sequences: list[np.ndarray]) -> float:
-    return offset_scale(sequences)
-
-
 @dataclass
 class Batches:
     """Length-bucketed batches of scaled stroke-3 sequences, reproducible from the seed."""
@@ -139,13 +135,13 @@ def build_train_data(
     if not train:
         raise BadRequest("the data holds no usable drawings to train on")
     if scale is None:
-        scale = scale_of(train)
-    scaled = [_scaled(s, scale) for s in train]
-    valid_scaled = {k: [_scaled(s, scale) for s in v] for k, v in valid.items()}
-    return TrainData(scaled, valid_scaled, scale, {"sources": described, "scale": scale})
+        scale = offset_scale(train)
+    train_scaled = [scaled(s, scale) for s in train]
+    valid_scaled = {k: [scaled(s, scale) for s in v] for k, v in valid.items()}
+    return TrainData(train_scaled, valid_scaled, scale, {"sources": described, "scale": scale})
 
 
-def _scaled(rows: np.ndarray, scale: float) -> np.ndarray:
+def scaled(rows: np.ndarray, scale: float) -> np.ndarray:
     out = rows.copy()
     out[:, :2] /= scale
     return out

@@ -23,7 +23,6 @@ EYES = ("dot", "circle", "line", "pupil")
 NOSES = ("none", "line", "L", "circle")
 MOUTHS = ("smile", "frown", "straight", "open")
 HAIRS = ("none", "spiky", "fringe", "curly")
-FACTORS = ("head", "eyes", "nose", "mouth", "ears", "hair", "eyebrows")
 
 
 @dataclass(frozen=True)

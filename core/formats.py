@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +31,6 @@ class Dataset:
     splits: dict[str, list[Drawing]]
     format: str
     path: str = ""
-    notes: list[str] = field(default_factory=list)
     # already fitted to 0..255 and RDP-simplified at 2 (sketch-rnn and Quick, Draw! simplified
     # data): the model's preprocessing can skip the costly simplification
     simplified: bool = False

@@ -212,7 +212,3 @@ class SketchCanvas(QWidget):
             painter.setPen(self._pen(self.current_pressure[-1] if self.current_pressure else 1.0))
             painter.drawPath(self._current_path)
         painter.end()
-
-    def point_at(self, fx: float, fy: float) -> QPointF:
-        """A point given as fractions of the canvas (for tests and scripted sessions)."""
-        return QPointF(fx * self.width(), fy * self.height())

@@ -80,12 +80,6 @@ class DrawingView(QWidget):
             self._timer.stop()
         self.update()
 
-    def finish_animation(self) -> None:
-        if self.drawing is not None:
-            self._shown_points = self.drawing.num_points
-        self._timer.stop()
-        self.update()
-
     def _advance(self) -> None:
         if self.drawing is None:
             self._timer.stop()

@@ -57,7 +57,6 @@ class InferenceService(QObject):
         self._stopping = False
         self._running = False
         self.latest: dict[str, int] = {}
-        self.served = 0
         self.dropped = 0
         self._thread = threading.Thread(target=self._loop, name="inference", daemon=True)
         # hand the GIL back to the GUI thread every 2 ms (default 5) while the worker runs Python
@@ -142,7 +141,6 @@ class InferenceService(QObject):
                 traceback.print_exc()
                 self.failed.emit(kind, request, f"internal error: {exc}")
             else:
-                self.served += 1
                 self.resultReady.emit(kind, request, result)
             finally:
                 with self._lock:

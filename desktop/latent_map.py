@@ -10,7 +10,7 @@ from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from core.latent import LatentIndex
@@ -142,8 +142,6 @@ class LatentMap(pg.PlotWidget):
         self.hover.raise_()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        from PySide6.QtCore import Qt
-
         if event.button() == Qt.MouseButton.RightButton:
             cluster = self.cluster_at(self.mapToScene(event.position().toPoint()))
             if cluster is not None:

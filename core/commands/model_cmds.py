@@ -159,7 +159,7 @@ def train_cmd(args: argparse.Namespace) -> int:
 
 
 def eval_cmd(args: argparse.Namespace) -> int:
-    from core.batching import _scaled, to_sequences
+    from core.batching import scaled, to_sequences
     from core.formats import read_dataset
     from core.sketcher import Sketcher
     from core.train import evaluate
@@ -167,7 +167,7 @@ def eval_cmd(args: argparse.Namespace) -> int:
     sk = Sketcher.load(args.model, device=args.device)
     ds = read_dataset(args.data)
     drawings = ds.splits["test"] if "test" in ds.splits else ds.drawings()
-    seqs = [_scaled(s, sk.scale) for s in to_sequences(drawings, sk.config.max_len)]
+    seqs = [scaled(s, sk.scale) for s in to_sequences(drawings, sk.config.max_len)]
     if not seqs:
         raise BadRequest(f"{args.data} holds no usable drawings")
     scores = evaluate(sk.model, seqs, sk.device)
