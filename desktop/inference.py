@@ -23,6 +23,8 @@ from core.errors import SketchbookError
 
 # served first when several kinds wait: what the person is doing right now
 PRIORITY = ("load", "analyse", "walk", "complete", "interpolate", "samples", "index")
+# the kinds a Cancel button stops; live kinds are superseded by newer requests instead
+LONG = ("load", "index")
 
 
 @contextlib.contextmanager
@@ -56,6 +58,7 @@ class InferenceService(QObject):
         self._cancel = threading.Event()
         self._stopping = False
         self._running = False
+        self._running_kind: str | None = None
         self.latest: dict[str, int] = {}
         self.dropped = 0
         self._thread = threading.Thread(target=self._loop, name="inference", daemon=True)
@@ -85,8 +88,14 @@ class InferenceService(QObject):
             return not self._pending and not self._running
 
     def cancel_running(self) -> None:
-        """Ask a long job (loading, indexing) to stop at its next progress report."""
-        self._cancel.set()
+        """Stop the long jobs (loading, indexing): drop those still waiting, and ask the running
+        one to stop at its next progress report. A click before the job starts is never lost."""
+        with self._lock:
+            dropped = [(kind, self._pending.pop(kind)[0]) for kind in LONG if kind in self._pending]
+            if self._running_kind in LONG:
+                self._cancel.set()
+        for kind, request in dropped:
+            self.failed.emit(kind, request, "cancelled")
 
     def check_cancel(self) -> None:
         if self._cancel.is_set():
@@ -117,7 +126,8 @@ class InferenceService(QObject):
                 self._pending, key=lambda k: PRIORITY.index(k) if k in PRIORITY else len(PRIORITY)
             )
             request, job = self._pending.pop(kind)
-            self._running = True
+            self._running, self._running_kind = True, kind
+            self._cancel.clear()  # a cancel meant for an earlier job never stops this one
             return kind, request, job
 
     def _loop(self) -> None:
@@ -130,7 +140,6 @@ class InferenceService(QObject):
                 return
             kind, request, job = item
             self.busyChanged.emit(True)
-            self._cancel.clear()
             try:
                 result = job()
             except Cancelled:
@@ -144,7 +153,7 @@ class InferenceService(QObject):
                 self.resultReady.emit(kind, request, result)
             finally:
                 with self._lock:
-                    self._running = False
+                    self._running, self._running_kind = False, None
                     idle = not self._pending
                 if idle:
                     self.busyChanged.emit(False)
