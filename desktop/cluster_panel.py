@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.latent import LatentIndex
 from core.palette import cluster_colour
@@ -16,6 +24,7 @@ from desktop.face_grid import FaceGrid
 
 class ClusterPanel(QWidget):
     neighbourClicked = Signal(int)  # dataset index
+    retrainRequested = Signal(int)  # "retrain on this cluster"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -37,12 +46,18 @@ class ClusterPanel(QWidget):
         self.nearest = FaceGrid(columns=6, cells=6, cell_size=64)
         self.nearest.setObjectName("nearestFaces")
         self.nearest.faceClicked.connect(self._neighbour_clicked)
+        self.retrain = QPushButton("Retrain on this cluster...")
+        self.retrain.setObjectName("retrainThisCluster")
+        self.retrain.setToolTip("Teach the model to draw more faces like this cluster's")
+        self.retrain.setEnabled(False)
+        self.retrain.clicked.connect(lambda: self.retrainRequested.emit(self.cluster or 0))
 
         top = QHBoxLayout()
         top.addWidget(self.medoid)
         side = QVBoxLayout()
         side.addWidget(self.label)
         side.addWidget(self.confidence)
+        side.addWidget(self.retrain)
         side.addWidget(QLabel("members"))
         side.addWidget(self.members)
         top.addLayout(side, 1)
@@ -70,6 +85,7 @@ class ClusterPanel(QWidget):
         self.confidence.setValue(round(confidence * 100))
         if cluster != self.cluster:
             self.cluster = cluster
+            self.retrain.setEnabled(True)
             self.medoid.set_drawing(self.drawings[self.index.medoids[cluster]], "medoid")
             members = self.index.members(cluster)
             rng = np.random.default_rng(cluster)
@@ -80,6 +96,7 @@ class ClusterPanel(QWidget):
 
     def reset(self) -> None:
         self.cluster = None
+        self.retrain.setEnabled(False)
         self.label.setText("Draw a face to see its cluster")
         self.confidence.setValue(0)
         self.medoid.set_drawing(None)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -33,6 +34,8 @@ from desktop.drawing_view import DrawingView
 from desktop.inference import InferenceService, all_cores
 from desktop.interpolation_panel import InterpolationPanel
 from desktop.latent_map import LatentMap
+from desktop.library_menu import LibraryMenu
+from desktop.retrain import Retrainer
 from desktop.samples_panel import SamplesPanel
 from desktop.walk_panel import WalkPanel
 
@@ -61,6 +64,7 @@ class MainWindow(QMainWindow):
         self.selected_dataset_face: int | None = None
         self._closed = False
         self._shown: dict[str, int] = {}  # newest request id whose result is on screen, per kind
+        self._sample_after_load = False  # a freshly trained model shows its random faces
         self.service = InferenceService(self)
         self.service.resultReady.connect(self._on_result)
         self.service.failed.connect(self._on_failed)
@@ -96,6 +100,7 @@ class MainWindow(QMainWindow):
         recon_layout.addWidget(self.reconstruction)
         self.cluster_panel = ClusterPanel()
         self.cluster_panel.neighbourClicked.connect(self.show_dataset_face)
+        self.cluster_panel.retrainRequested.connect(self.retrain)
         self.cluster_panel.nearest.keepRequested.connect(self.keep)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
@@ -106,6 +111,7 @@ class MainWindow(QMainWindow):
         self.map = LatentMap()
         self.map.cursorMoved.connect(self._walk)
         self.map.pointClicked.connect(self.show_dataset_face)
+        self.map.clusterMenuRequested.connect(self._cluster_menu)
         self.map.setMinimumWidth(320)
         map_box = QGroupBox("Latent map")
         map_layout = QVBoxLayout(map_box)
@@ -127,6 +133,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.interpolation, "Interpolate")
         self.tabs.addTab(self.samples, "Random faces")
         self.tabs.addTab(self.completion, "Finish my face")
+        self.retrainer = Retrainer(self, lambda: self.workspace)
+        self.retrainer.modelReady.connect(self._trained)
+        self.retrainer.started.connect(lambda: self.tabs.setCurrentWidget(self.retrainer.panel))
+        self.tabs.addTab(self.retrainer.panel, "Training")
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(canvas_box)
@@ -194,6 +204,15 @@ class MainWindow(QMainWindow):
             edit, "Copy drawing", lambda: self.keep(None, "Copy"), QKeySequence.StandardKey.Copy
         )
         self.model_menu = bar.addMenu("&Model")
+        self._action(
+            self.model_menu, "Retrain on cluster...", lambda: self.retrain(), "Ctrl+R", "retrain"
+        )
+        self.library_menu = LibraryMenu(
+            lambda: self.workspace.sketcher.path if self.workspace else None, self
+        )
+        self.library_menu.modelChosen.connect(self.switch_model)
+        self.model_menu.addMenu(self.library_menu)
+        self.model_menu.addSeparator()
         self._action(self.model_menu, "Re-index dataset", self.reindex, None, "reindex")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About Latent Sketchbook", self.about)
@@ -299,6 +318,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, 8000)
         if not self.canvas.is_empty():
             self.analyse_now()
+        if self._sample_after_load:
+            self._sample_after_load = False
+            self.tabs.setCurrentWidget(self.samples)
+            self.sample(self.samples.temperature(), -1)
         self.ready.emit()
 
     def open_dataset(self) -> None:
@@ -311,6 +334,31 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open a model", "", MODEL_FILTER)
         if path:
             self.load(path, str(self.workspace.data_path) if self.workspace else None)
+
+    def switch_model(self, path: str) -> None:
+        """Load another model over the same dataset (the map is rebuilt under it)."""
+        self.load(path, str(self.workspace.data_path) if self.workspace else None)
+
+    def retrain(self, cluster: int | None = None) -> None:
+        if cluster is None:
+            cluster = self.cluster_panel.cluster
+        self.retrainer.ask(cluster)
+
+    def _trained(self, path: str) -> None:
+        self._sample_after_load = True
+        self.switch_model(path)
+
+    def _cluster_menu(self, cluster: int, where) -> None:
+        menu = QMenu(self)
+        menu.addAction(f"Retrain on cluster {cluster}...", lambda: self.retrain(cluster))
+        menu.addAction(
+            f"Random faces like cluster {cluster}",
+            lambda: (
+                self.tabs.setCurrentWidget(self.samples),
+                self.sample(self.samples.temperature(), cluster),
+            ),
+        )
+        menu.popup(where.toPoint())
 
     def reindex(self) -> None:
         if self.workspace:
@@ -542,6 +590,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if not self.retrainer.may_close():
+            event.ignore()
+            return
         self._closed = True
         self._save_settings()
         self.service.stop()

@@ -1,7 +1,8 @@
 """Renders the README's screenshots offscreen from a scripted session: a real face drawn stroke
-by stroke with its reconstruction, cluster and map; the interpolation strip; the samples grid.
+by stroke with its reconstruction, cluster and map; the interpolation strip; the samples grid;
+with --retrain also the retrain dialog, a training run half-way and the retrained model's faces.
 
-    python -m desktop.screenshots --out docs/
+    python -m desktop.screenshots --out docs/ [--retrain]
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--out", default="docs")
     parser.add_argument("--face", type=int, default=9, help="which shipped real face to draw")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--retrain", action="store_true", help="also retrain on cluster 1")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,8 +78,31 @@ def main() -> None:
     window.samples.new.click()
     settle(app, window)
     window.grab().save(str(out / "screenshot_samples.png"))
+    if args.retrain:
+        retrain_shots(app, window, out)
     window.close()
-    print(f"wrote 3 screenshots to {out}")
+    print(f"wrote the screenshots to {out}")
+
+
+def retrain_shots(app: QApplication, window, out: Path) -> None:
+    from desktop.retrain_dialog import RetrainDialog
+
+    ws = window.workspace
+    dialog = RetrainDialog(ws.index, ws.drawings, 1, ws.data_name, window)
+    dialog.show()
+    settle(app, window, 0.3)
+    dialog.grab().save(str(out / "screenshot_retrain_dialog.png"))
+    request = dialog.request()
+    dialog.close()
+    window.retrainer.start(request)
+    panel = window.retrainer.panel
+    while panel.bar.value() < panel.bar.maximum() * 0.6:
+        settle(app, window, 0.2)
+    window.grab().save(str(out / "screenshot_training.png"))
+    while window.workspace is ws:
+        settle(app, window, 0.2)
+    settle(app, window, 1.0)  # the new model's random faces (requested when it loaded)
+    window.grab().save(str(out / "screenshot_retrained.png"))
 
 
 if __name__ == "__main__":

@@ -62,3 +62,37 @@ def faces_index(sketcher, procedural_file):
 
     drawings = read_dataset(procedural_file).drawings()
     return drawings, build_index(sketcher, drawings, k=4)
+
+
+WAIT = 60_000
+
+
+@pytest.fixture
+def messages(monkeypatch) -> list[str]:
+    """Dialogs are recorded instead of blocking the test."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(
+            QMessageBox, name, lambda parent, title, text, *a, **k: shown.append(text)
+        )
+    return shown
+
+
+@pytest.fixture
+def window(qtbot, tiny_model, procedural_file, tmp_path, messages):
+    """The app on the tiny model and 400 procedural faces, loaded and on screen."""
+    from PySide6.QtCore import QSettings
+
+    from desktop.app import create_window
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
+    qtbot.addWidget(w)
+    w.resize(1280, 860)
+    w.show()
+    with qtbot.waitSignal(w.ready, timeout=WAIT):
+        pass
+    yield w
+    w.close()

@@ -6,37 +6,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 
 from core.faces import generate_faces
 from desktop.app import create_window
 from desktop.replay import canvas_points, draw, draw_stroke
 
 WAIT = 60_000
-
-
-@pytest.fixture
-def messages(monkeypatch) -> list[str]:
-    """Dialogs are recorded instead of blocking the test."""
-    shown: list[str] = []
-    for name in ("information", "warning", "critical"):
-        monkeypatch.setattr(
-            QMessageBox, name, lambda parent, title, text, *a, **k: shown.append(text)
-        )
-    return shown
-
-
-@pytest.fixture
-def window(qtbot, tiny_model, procedural_file, tmp_path, messages):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1280, 860)
-    w.show()
-    with qtbot.waitSignal(w.ready, timeout=WAIT):
-        pass
-    yield w
-    w.close()
 
 
 def test_every_named_widget_is_there(window):

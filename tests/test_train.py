@@ -198,3 +198,23 @@ def test_a_cluster_too_small_to_train_on_is_refused_with_its_size(
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
     assert "has only" in result.stderr and "at least 12" in result.stderr
+
+
+def test_recentring_makes_the_cluster_the_new_prior(tiny_model, faces_index):
+    """The re-centred model's random faces are exactly the base model's faces of that cluster."""
+    from core.faces import generate_faces
+    from core.sketcher import Sketcher
+    from core.specialise import recentre
+
+    base, moved = Sketcher.load(tiny_model), Sketcher.load(tiny_model)
+    index = faces_index[1]
+    mean, chol = index.cluster_means[0], index.cluster_chol[0]
+    recentre(moved.model, mean, chol)
+    z_new = np.random.default_rng(0).standard_normal((6, len(mean))).astype(np.float32)
+    z_old = mean + z_new @ chol.T
+    for a, b in zip(base.decode(z_old, greedy=True), moved.decode(z_new, greedy=True), strict=True):
+        assert a.num_points == b.num_points
+        np.testing.assert_allclose(np.concatenate(a.strokes), np.concatenate(b.strokes), atol=1e-3)
+    faces = generate_faces(5, seed=40)
+    mu_old, mu_new = base.encode_many(faces), moved.encode_many(faces)
+    np.testing.assert_allclose(mu_new, np.linalg.solve(chol, (mu_old - mean).T).T, atol=1e-3)

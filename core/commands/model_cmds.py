@@ -55,6 +55,11 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--clusters", default="auto", help="with --cluster: the number of clusters of the index"
     )
+    p.add_argument(
+        "--scratch",
+        action="store_true",
+        help="with --cluster: new weights of --init's architecture instead of fine-tuning it",
+    )
     p.set_defaults(run=train_cmd)
 
     p = sub.add_parser("eval", help="reconstruction NLL and KL of a model on a data file")
@@ -101,25 +106,38 @@ def train_cmd(args: argparse.Namespace) -> int:
     info = {"command": "sketchbook " + " ".join(sys.argv[1:])}
     tune = None
     if args.cluster is not None:
+        from dataclasses import replace
+
         from core.commands.latent_cmds import parse_k
-        from core.specialise import FINE_TUNES, cluster_dataset
+        from core.specialise import (
+            FINE_TUNES,
+            RECENTRE_SPREAD,
+            cluster_dataset,
+            recentre,
+        )
 
         if len(args.data) != 1:
             raise BadRequest(
                 "--cluster takes exactly one --data file (the dataset the clusters belong to)"
             )
-        base = Sketcher.load(args.init or "default", device="cpu")
-        dataset, info["trained_on"] = cluster_dataset(
+        base = indexer = Sketcher.load(args.init or "default", device="cpu")
+        dataset, info["trained_on"], (mean, chol) = cluster_dataset(
             base, args.data[0], args.cluster, parse_k(args.clusters)
         )
         sources = [(dataset.format, dataset, 1)]
         tune = FINE_TUNES["quick"]
+        if args.scratch:  # the cluster's drawings only, on new weights of the same architecture
+            info["indexed_by"], base = base.path, None
+            tune = replace(tune, lr=1e-3)
+        else:
+            recentre(base.model, mean, RECENTRE_SPREAD * chol)
     else:
         base = Sketcher.load(args.init, device="cpu") if args.init else None
         sources = [
             (Path(p).name, read_dataset(p), r) for p, r in zip(args.data, repeats, strict=True)
         ]
-    config = base.config if base else PRESETS[args.preset]
+    architecture = base or (indexer if args.cluster is not None else None)
+    config = architecture.config if architecture else PRESETS[args.preset]
     data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
     default_steps = tune.steps if tune else (1000 if base else 20000)
     steps = args.steps if args.steps is not None else default_steps
@@ -134,6 +152,8 @@ def train_cmd(args: argparse.Namespace) -> int:
         kl_full_from_start=base is not None,
     )
     info.update({"base": base.path if base else None, "preset": None if base else args.preset})
+    if args.scratch and args.cluster is None:
+        raise BadRequest("--scratch only goes with --cluster")
     stop = {"now": False}
 
     def on_term(signum, frame):  # noqa: ARG001 - signal's signature

@@ -1,0 +1,138 @@
+"""Retrain on a cluster, from the dialog to a new model in the library: starts the child process,
+feeds the training panel, and on the end installs, keeps or discards the run's model, asking the
+person whenever something could be lost (a cancelled run, the app closed mid-training)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core import library
+from core.errors import SketchbookError
+from core.specialise import retrain_arguments
+from desktop.retrain_dialog import RetrainDialog, RetrainRequest
+from desktop.training_panel import TrainingPanel
+from desktop.training_run import TrainingRun
+
+ABANDONED_AFTER_S = 3600.0  # a run folder untouched this long belongs to no running app
+
+
+class Retrainer(QObject):
+    modelReady = Signal(str)  # a new model is in the library: its path, to be loaded
+    started = Signal()
+
+    def __init__(self, parent: QWidget, workspace: Callable[[], object]):
+        super().__init__(parent)
+        self.window, self.workspace = parent, workspace
+        self.panel = TrainingPanel()
+        self.panel.cancelRequested.connect(self.cancel)
+        self.run: TrainingRun | None = None
+        self.request: RetrainRequest | None = None
+        self.out: Path | None = None
+        library.sweep_abandoned_runs(ABANDONED_AFTER_S)
+
+    def is_running(self) -> bool:
+        return self.run is not None and self.run.is_running()
+
+    def ask(self, cluster: int | None = None) -> None:
+        """Open the dialog for `cluster` (default: the first) and start what the person chose."""
+        ws = self.workspace()
+        if ws is None:
+            QMessageBox.information(self.window, "Retrain", "Wait for the model to load first.")
+            return
+        if self.is_running():
+            QMessageBox.information(
+                self.window, "Retrain", "A model is already training; wait for it or cancel it."
+            )
+            return
+        dialog = RetrainDialog(ws.index, ws.drawings, cluster or 0, ws.data_name, self.window)
+        if dialog.exec() == RetrainDialog.DialogCode.Accepted:
+            self.start(dialog.request())
+
+    def start(self, request: RetrainRequest) -> None:
+        ws = self.workspace()
+        try:
+            name = library.free_name(request.name)
+            self.out = library.start_run(name)
+        except (SketchbookError, OSError) as exc:
+            QMessageBox.warning(self.window, "Retrain", f"Could not start training: {exc}")
+            return
+        self.request = RetrainRequest(request.cluster, request.steps, request.scratch, name)
+        self.run = TrainingRun(self)
+        self.run.stepped.connect(self.panel.stepped)
+        self.run.evaluated.connect(self.panel.evaluated)
+        self.run.ended.connect(self._ended)
+        how = "from scratch" if request.scratch else f"fine-tuning {ws.model_name}"
+        self.panel.begin(
+            f"Training '{name}' on cluster {request.cluster} of {ws.data_name} ({how})",
+            request.steps,
+        )
+        arguments = retrain_arguments(
+            ws.sketcher.path,
+            str(ws.data_path),
+            request.cluster,
+            ws.index.k,
+            self.out,
+            steps=request.steps,
+            scratch=request.scratch,
+        )
+        self.run.start(arguments)
+        self.started.emit()
+
+    def cancel(self) -> None:
+        if self.is_running():
+            self.panel.eta.setText("stopping...")
+            self.run.cancel()
+
+    def may_close(self) -> bool:
+        """Asked by the window before it closes: stop a running training, or stay open."""
+        if not self.is_running():
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            "Training in progress",
+            f"'{self.request.name}' is still training. Stop it and quit?\n\n"
+            "What it has learned so far is discarded; the library stays as it was.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.run.ended.disconnect(self._ended)
+        self.run.kill()
+        library.discard(self.out)
+        return True
+
+    def _ended(self, outcome: str, message: str) -> None:
+        name, out = self.request.name, self.out
+        if outcome == "cancelled" and out.exists() and self._keep_partial(name):
+            outcome, message = "done", "training cancelled; the model trained so far was kept"
+        if outcome != "done":
+            library.discard(out)
+            self.panel.finish(message + "; nothing was added to the library")
+            if outcome == "failed":
+                QMessageBox.warning(self.window, "Retrain", message)
+            return
+        try:
+            path = library.install(out, name)
+        except (SketchbookError, OSError) as exc:
+            library.discard(out)
+            self.panel.finish(f"the new model could not be saved: {exc}")
+            QMessageBox.warning(self.window, "Retrain", f"The new model could not be saved: {exc}")
+            return
+        self.panel.finish(f"{message}: '{name}' is in your model library and now loaded")
+        self.modelReady.emit(str(path))
+
+    def _keep_partial(self, name: str) -> bool:
+        best = f" (its best was at step {self.run.best_step})" if self.run.best_step else ""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Training cancelled",
+            f"Keep '{name}' as trained so far{best}, or discard it?",
+            parent=self.window,
+        )
+        keep = box.addButton("Keep", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.exec()
+        return box.clickedButton() is keep

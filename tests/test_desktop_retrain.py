@@ -1,0 +1,88 @@
+"""Retrain on a cluster from the window: a child process trains, the window stays live, the new
+model lands in the library and is loaded; cancel, a dying child and closing never lose anything."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from core import library
+from core.paths import model_library_dir
+from desktop.retrain_dialog import RetrainDialog, RetrainRequest
+
+WAIT = 120_000
+
+
+def runs_left() -> list:
+    folder = model_library_dir() / ".training"
+    return list(folder.iterdir()) if folder.exists() else []
+
+
+def test_the_dialog_offers_the_cluster_with_a_name_and_refuses_a_tiny_one(window):
+    ws = window.workspace
+    dialog = RetrainDialog(ws.index, ws.drawings, 1, ws.data_name, window)
+    train = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.cluster.currentData() == 1 and train.isEnabled()
+    assert dialog.name.text() == "cluster 1 of procedural"
+    assert dialog.request() == RetrainRequest(1, 300, False, "cluster 1 of procedural")
+    dialog.name.setText("../../etc")
+    assert not train.isEnabled() and dialog.problem.text()
+    small = int(ws.index.cluster_sizes().argmin())
+    ws.index.labels[ws.index.labels == small] = (small + 1) % ws.index.k  # an emptied cluster
+    dialog.cluster.setCurrentIndex(small)
+    assert not train.isEnabled() and "only 0 drawings" in dialog.problem.text()
+
+
+def test_retraining_adds_a_model_loads_it_and_shows_its_faces(window, qtbot):
+    before = window.workspace
+    window.retrainer.start(RetrainRequest(cluster=0, steps=8, scratch=False, name="mine"))
+    assert window.tabs.currentWidget() is window.retrainer.panel
+    assert window.retrainer.is_running()
+    qtbot.waitUntil(lambda: window.workspace is not before, timeout=WAIT)
+    assert window.workspace.model_name == "mine"
+    assert [m.name for m in library.list_models()] == ["default", "mine"]
+    info = library.list_models()[1].info
+    assert info["trained_on"]["cluster"] == 0 and info["base"].endswith("tiny.safetensors")
+    panel = window.retrainer.panel
+    assert panel.bar.value() == 8 and len(panel._valid[0]) >= 1
+    assert "now loaded" in panel.title.text()
+    qtbot.waitUntil(lambda: window.samples.grid.views[0].drawing is not None, timeout=WAIT)
+    assert window.tabs.currentWidget() is window.samples
+    assert runs_left() == []
+    window.library_menu.rebuild()
+    ticked = [a.text() for a in window.library_menu.actions() if a.isChecked()]
+    assert ticked == ["mine"]
+
+
+def test_cancel_and_discard_leaves_the_library_as_it_was(window, qtbot, monkeypatch):
+    monkeypatch.setattr(type(window.retrainer), "_keep_partial", lambda self, name: False)
+    window.retrainer.start(RetrainRequest(cluster=0, steps=100_000, scratch=False, name="long"))
+    qtbot.waitUntil(lambda: window.retrainer.panel.bar.value() > 0, timeout=WAIT)
+    window.retrainer.panel.cancel.click()
+    qtbot.waitUntil(lambda: not window.retrainer.is_running(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "nothing was added" in window.retrainer.panel.title.text())
+    assert [m.name for m in library.list_models()] == ["default"]
+    assert runs_left() == []
+
+
+def test_a_dying_child_says_so_and_keeps_the_library_consistent(window, qtbot, messages):
+    window.retrainer.start(RetrainRequest(cluster=0, steps=100_000, scratch=False, name="doomed"))
+    qtbot.waitUntil(lambda: window.retrainer.panel.bar.value() > 0, timeout=WAIT)
+    window.retrainer.run.process.kill()  # as the OS would, out of memory
+    qtbot.waitUntil(lambda: bool(messages), timeout=WAIT)
+    assert "killed or crashed" in messages[-1]
+    assert [m.name for m in library.list_models()] == ["default"] and runs_left() == []
+    assert window.isVisible(), "the window lives on"
+
+
+@pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+def test_closing_while_training_asks_first(window, qtbot, monkeypatch, answer):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answer)
+    window.retrainer.start(RetrainRequest(cluster=0, steps=100_000, scratch=False, name="busy"))
+    window.close()
+    if answer == QMessageBox.StandardButton.No:
+        assert window.isVisible() and window.retrainer.is_running()
+        window.retrainer.run.kill()
+    else:
+        assert not window.isVisible() and not window.retrainer.is_running()
+        assert runs_left() == []
