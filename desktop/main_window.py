@@ -27,6 +27,7 @@ from superqt.utils import qthrottled
 
 from core.strokes import Drawing
 from desktop import keep
+from desktop.autosaver import Autosaver
 from desktop.canvas import SketchCanvas
 from desktop.cluster_panel import ClusterPanel
 from desktop.completion_panel import CompletionPanel
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.service.resultReady.connect(self._on_result)
         self.service.failed.connect(self._on_failed)
         self.service.progress.connect(self._on_progress)
+        self.autosaver = Autosaver()
         self._build_panels()
         self._build_menus()
         self._build_status_bar()
@@ -79,7 +81,36 @@ class MainWindow(QMainWindow):
         )
         # the model loads once the window is on screen: importing torch on the worker thread
         # while the window is being built would hold the GIL and delay the first paint
-        QTimer.singleShot(START_DELAY_MS, self, lambda: self.load(*self._initial))
+        QTimer.singleShot(START_DELAY_MS, self, self._start)
+
+    def _start(self) -> None:
+        self._restore_drawing()
+        self.load(*self._initial)
+
+    def _restore_drawing(self) -> None:
+        """Bring back the drawing of last time: quietly after a clean close, by asking after a
+        crash (the person may not want it)."""
+        from core.autosave import clear_autosave, load_autosave
+
+        saved = load_autosave()
+        if saved is None:
+            return
+        strokes = len(saved.drawing.strokes)
+        if not saved.closed_cleanly:
+            answer = QMessageBox.question(
+                self,
+                "Restore your drawing?",
+                "Latent Sketchbook did not close properly last time. Restore the drawing you "
+                f"were making ({strokes} strokes)?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                clear_autosave()
+                return
+        self.canvas.set_drawing(saved.drawing)
+        self.statusBar().showMessage(
+            f"your drawing from last time is back ({strokes} strokes; Ctrl+N clears it)", 8000
+        )
 
     # ================================================================== building
     def _build_panels(self) -> None:
@@ -377,6 +408,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== live analysis
     def _drawing_changed(self) -> None:
+        self.autosaver.submit(self.canvas.drawing(include_current=False))
         self.undo_action.setEnabled(bool(self.canvas.strokes))
         self.redo_action.setEnabled(bool(self.canvas.redo_stack))
         if self.canvas.is_empty():
@@ -596,4 +628,11 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._save_settings()
         self.service.stop()
+        self.autosaver.stop()
+        try:
+            from core.autosave import save_autosave
+
+            save_autosave(self.canvas.drawing(include_current=False), closed_cleanly=True)
+        except OSError as exc:
+            QMessageBox.warning(self, "Latent Sketchbook", f"Could not save your drawing: {exc}")
         super().closeEvent(event)

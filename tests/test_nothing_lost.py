@@ -1,0 +1,136 @@
+"""Nothing lost: the drawing in progress survives a kill -9, and files being written when the
+process dies are either the old or the new version, never half of one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from core.autosave import autosave_path, load_autosave, save_autosave
+from core.collection import load_collection
+from core.faces import generate_faces
+from core.strokes import Drawing
+from desktop.app import create_window
+from desktop.replay import draw
+
+WAIT = 60_000
+
+DRAW_THEN_WAIT = """
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from core.faces import generate_faces
+from desktop.app import create_window
+from desktop.replay import draw
+w = create_window(model=sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
+w.resize(900, 700)
+w.show()
+app.processEvents()
+draw(w.canvas, generate_faces(1, seed=5)[0])
+w.autosaver.flush()
+print("drawn", len(w.canvas.strokes), flush=True)
+while True:
+    app.processEvents()
+    time.sleep(0.01)
+"""
+
+
+def open_window(qtbot, tiny_model, settings_path):
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    w = create_window(model=str(tiny_model), settings=settings)
+    qtbot.addWidget(w)
+    w.resize(900, 700)
+    w.show()
+    return w
+
+
+@pytest.mark.parametrize("answer", ["Yes", "Discard"])
+def test_after_a_kill_9_the_drawing_is_offered_back(
+    qtbot, tiny_model, tmp_path, monkeypatch, answer
+):
+    child = subprocess.Popen(
+        [sys.executable, "-c", DRAW_THEN_WAIT, str(tiny_model), str(tmp_path / "s.ini")],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    line = child.stdout.readline()
+    assert line.startswith("drawn"), line
+    strokes = int(line.split()[1])
+    child.send_signal(signal.SIGKILL)
+    child.wait(10)
+    asked = []
+    button = getattr(QMessageBox.StandardButton, answer)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or button)
+    w = open_window(qtbot, tiny_model, tmp_path / "s.ini")
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
+    assert f"({strokes} strokes)" in asked[0]
+    if answer == "Yes":
+        qtbot.waitUntil(lambda: len(w.canvas.strokes) == strokes, timeout=WAIT)
+    else:
+        qtbot.wait(300)
+        assert w.canvas.is_empty() and not autosave_path().exists()
+    w.close()
+
+
+def test_after_a_clean_close_the_drawing_is_simply_back(qtbot, tiny_model, tmp_path, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked"))
+    first = open_window(qtbot, tiny_model, tmp_path / "s.ini")
+    qtbot.waitUntil(lambda: first.workspace is not None, timeout=WAIT)
+    draw(first.canvas, generate_faces(1, seed=6)[0])
+    shape = [len(s) for s in first.canvas.strokes]
+    first.close()
+    second = open_window(qtbot, tiny_model, tmp_path / "s.ini")
+    qtbot.waitUntil(lambda: not second.canvas.is_empty(), timeout=WAIT)
+    assert [len(s) for s in second.canvas.strokes] == shape
+    assert "from last time" in second.statusBar().currentMessage()
+    second.close()
+
+
+def test_a_damaged_autosave_is_set_aside_not_trusted():
+    save_autosave(Drawing([np.array([[0, 0], [5, 5]], np.float32)]))
+    autosave_path().write_bytes(b'{"drawing": [[[0,1],[2')
+    assert load_autosave() is None
+    assert autosave_path().with_suffix(".damaged").exists()
+
+
+WRITE_FOREVER = """
+import sys
+from core.faces import generate_faces
+from core.collection import save_to_collection
+from core.autosave import save_autosave
+faces = generate_faces(40, seed=1)
+print("writing", flush=True)
+i = 0
+while True:
+    save_autosave(faces[i % 40])
+    save_to_collection(faces[i % 40])
+    i += 1
+"""
+
+
+def test_a_writer_killed_at_any_moment_leaves_whole_files(private_home):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        child = subprocess.Popen(
+            [sys.executable, "-c", WRITE_FOREVER], stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout.readline().startswith("writing")
+        time.sleep(float(rng.uniform(0.05, 0.6)))
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+        assert load_autosave() is not None, "the autosave is whole"
+        kept = load_collection()
+        assert all(not d.is_empty for d in kept), "the collection is whole"
+    leftovers = [p.name for p in autosave_path().parent.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) <= 5, "at most the temp file each kill interrupted"
