@@ -4,6 +4,7 @@ cluster; it should be the cluster that owns that region (the majority of its nea
 points on the map). The aim is 80% or more.
 
     python -m benchmarks.map_walk [--model default] [--data FILE] [--clusters 6] [--grid 14]
+        [--map pca|umap]
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ OWNER_NEIGHBOURS = 15
 
 
 def run(
-    model: str = "default", data: str | None = None, clusters: int | str = 6, grid: int = 14
+    model: str = "default",
+    data: str | None = None,
+    clusters: int | str = 6,
+    grid: int = 14,
+    projection: str = "pca",
 ) -> dict:
-    ws = load_workspace(model, data, clusters, device="cpu")
+    ws = load_workspace(model, data, clusters, device="cpu", projection=projection)
     index, sketcher = ws.index, ws.sketcher
     lo, hi = np.percentile(index.map_xy, 5, axis=0), np.percentile(index.map_xy, 95, axis=0)
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid))
@@ -44,6 +49,7 @@ def run(
         "clusters": index.k,
         "agreement": round(float((got == owners).mean()), 3),
         "drawings": len(index),
+        "map": projection,
     }
 
 
@@ -60,10 +66,11 @@ def main() -> None:
     parser.add_argument("--data", default=None)
     parser.add_argument("--clusters", default="6")
     parser.add_argument("--grid", type=int, default=14)
+    parser.add_argument("--map", choices=("pca", "umap"), default="pca")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     k = args.clusters if args.clusters == "auto" else int(args.clusters)
-    results = run(args.model, args.data, k, args.grid)
+    results = run(args.model, args.data, k, args.grid, args.map)
     print(
         json.dumps(results) if args.json else "\n".join(f"{k:<22} {v}" for k, v in results.items())
     )

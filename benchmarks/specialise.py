@@ -37,7 +37,9 @@ def share_in(index, sketcher_faces, base: Sketcher, cluster: int) -> float:
     return float((labels == cluster).sum() / len(sketcher_faces))
 
 
-def retrain(model: str, data: str, cluster: int, clusters: int, out: Path) -> dict:
+def retrain(
+    model: str, data: str, cluster: int, clusters: int, out: Path, steps: int | None = None
+) -> dict:
     """The app's retrain: the CLI in a child process; its wall time and last validation."""
     command = [
         sys.executable,
@@ -63,6 +65,7 @@ def run(
     only: list[int] | None = None,
     samples: int = 100,
     grid: str | None = None,
+    steps: int | None = None,
 ) -> dict:
     data = str(data or sample_faces_path())
     ws = load_workspace(model, data, clusters, device="cpu")
@@ -72,7 +75,7 @@ def run(
     with tempfile.TemporaryDirectory() as tmp:
         for k in only if only is not None else range(index.k):
             out = Path(tmp) / f"cluster{k}.safetensors"
-            timing = retrain(base.path, data, k, index.k, out)
+            timing = retrain(base.path, data, k, index.k, out, steps)
             tuned = Sketcher.load(str(out), device="cpu")
             after = sample_faces(tuned, samples, DEFAULT_SAMPLE_TEMPERATURE, seed=1)
             pictures.append(after[:8])

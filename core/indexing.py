@@ -108,6 +108,41 @@ def medoids(mu: np.ndarray, labels: np.ndarray, centroids: np.ndarray) -> np.nda
     return out
 
 
+PROJECTIONS = ("pca", "umap")
+UMAP_MIN_DRAWINGS = 15  # UMAP needs a neighbourhood; fewer drawings fall back to PCA
+
+
+def umap_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("umap") is not None
+
+
+def check_projection(projection: str) -> None:
+    if projection not in PROJECTIONS:
+        raise BadRequest(f"unknown map projection {projection!r}; choose pca or umap")
+    if projection == "umap" and not umap_available():
+        raise BadRequest(
+            "the UMAP map needs umap-learn: pip install 'latent-sketchbook[umap]' (or use pca)"
+        )
+
+
+def umap_map(mu: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UMAP's 2-D layout of mu, plus the least-squares affine map back (the linear part of the
+    way from the map to z; the neighbours' residuals do the rest)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # umap's notes about n_jobs under a fixed seed
+        from umap import UMAP
+
+        xy = UMAP(n_components=2, n_neighbors=15, min_dist=0.1, random_state=seed).fit_transform(mu)
+    xy = xy - xy.mean(0)
+    mean = mu.mean(0)
+    components, *_ = np.linalg.lstsq(xy, mu - mean, rcond=None)
+    return xy, mean, components
+
+
 def build_index(
     sketcher: Sketcher,
     drawings: list[Drawing],
@@ -115,9 +150,12 @@ def build_index(
     progress: Progress = _quiet,
     seed: int = 0,
     simplified: bool = False,
+    projection: str = "pca",
 ) -> LatentIndex:
     """Encode every drawing, cluster, and lay out the map. Deterministic for a given input.
-    `simplified`: the drawings are Quick, Draw!-simplified already (see `model_sequence`)."""
+    `simplified`: the drawings are Quick, Draw!-simplified already (see `model_sequence`).
+    `projection`: "pca" (stable, invertible) or "umap" (keeps neighbourhoods; umap-learn)."""
+    check_projection(projection)
     usable = [d for d in drawings if not d.is_empty]
     if not usable:
         raise BadRequest("the dataset holds no usable drawings to index")
@@ -142,15 +180,20 @@ def build_index(
             silhouette_score(mu, labels, sample_size=min(5000, len(mu)), random_state=seed)
         )
     progress("mapping", 0, 1)
-    pca = PCA(2, random_state=seed).fit(mu) if len(mu) > 1 else None
-    mean = pca.mean_ if pca else mu[0]
-    components = pca.components_ if pca else np.eye(2, mu.shape[1])
+    if projection == "umap" and len(mu) > UMAP_MIN_DRAWINGS:
+        map_xy, mean, components = umap_map(mu, seed)
+    else:
+        projection = "pca"
+        pca = PCA(2, random_state=seed).fit(mu) if len(mu) > 1 else None
+        mean = pca.mean_ if pca else mu[0]
+        components = pca.components_ if pca else np.eye(2, mu.shape[1])
+        map_xy = (mu - mean) @ components.T
     means, chol = cluster_gaussians(mu, labels, k)
     index = LatentIndex(
         mu=mu,
         labels=labels,
         centroids=centroids,
-        map_xy=((mu - mean) @ components.T).astype(np.float32),
+        map_xy=map_xy.astype(np.float32),
         pca_mean=mean.astype(np.float32),
         pca_components=components.astype(np.float32),
         cluster_means=means,
@@ -158,6 +201,7 @@ def build_index(
         medoids=medoids(mu, labels, centroids),
         keys=[d.key for d in usable],
         silhouette=silhouette,
+        meta={"projection": projection},
     )
     progress("done", 1, 1)
     return index
@@ -207,9 +251,11 @@ def load_index(folder: Path) -> LatentIndex:
     )
 
 
-def cache_key(model_hash: str, data_hash: str, k: int | str, seed: int) -> str:
+def cache_key(
+    model_hash: str, data_hash: str, k: int | str, seed: int, projection: str = "pca"
+) -> str:
     return hashlib.sha256(
-        f"{CACHE_VERSION}|{model_hash}|{data_hash}|{k}|{seed}".encode()
+        f"{CACHE_VERSION}|{model_hash}|{data_hash}|{k}|{seed}|{projection}".encode()
     ).hexdigest()[:32]
 
 
@@ -223,9 +269,11 @@ def cached_index(
     notice: Callable[[str], None] = lambda message: None,
     seed: int = 0,
     simplified: bool = False,
+    projection: str = "pca",
 ) -> LatentIndex:
     """The index from the cache when it is there and sound, else built and cached."""
-    key = cache_key(sketcher.content_hash, data_hash or content_hash(drawings), k, seed)
+    check_projection(projection)
+    key = cache_key(sketcher.content_hash, data_hash or content_hash(drawings), k, seed, projection)
     folder = cache_dir / f"index-{key}"
     if folder.exists():
         try:
@@ -235,7 +283,7 @@ def cached_index(
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
             notice(f"the cached index was unreadable ({exc}); rebuilding it")
             shutil.rmtree(folder, ignore_errors=True)
-    index = build_index(sketcher, drawings, k, progress, seed, simplified)
+    index = build_index(sketcher, drawings, k, progress, seed, simplified, projection)
     index.meta.update({"model": sketcher.path, "drawings": len(index)})
     try:
         save_index(index, folder)

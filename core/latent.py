@@ -1,7 +1,7 @@
 """The latent index of a dataset under a model, and every question asked of it.
 
 `LatentIndex` holds plain arrays: mu of every drawing, its k-means cluster, its place on a 2-D
-map (PCA), each cluster's centroid, medoid and Gaussian. It answers: which cluster is this z in
+map (PCA, or UMAP when asked for), each cluster's centroid, medoid and Gaussian. It answers: which cluster is this z in
 (with a confidence), where is it on the map, what are its nearest drawings, and, the way back,
 which z lies under this map position. Building and caching it lives in `indexing.py`.
 """
@@ -17,6 +17,8 @@ from core.errors import BadRequest
 # the way back from the map: how many neighbours, and how strongly the data pulls
 MAP_NEIGHBOURS = 24
 MAP_PRIOR_MASS = 0.5
+# a non-linear map (UMAP) places a new z by its nearest drawings in latent space
+PLACE_NEIGHBOURS = 10
 
 
 @dataclass
@@ -32,8 +34,8 @@ class LatentIndex:
     labels: np.ndarray  # (n,) cluster id, 0 = largest cluster
     centroids: np.ndarray  # (k, z)
     map_xy: np.ndarray  # (n, 2)
-    pca_mean: np.ndarray  # (z,)
-    pca_components: np.ndarray  # (2, z)
+    pca_mean: np.ndarray  # (z,) the map's linear part: z ~ pca_mean + xy @ pca_components
+    pca_components: np.ndarray  # (2, z) (PCA's axes; for UMAP a least-squares fit)
     cluster_means: np.ndarray  # (k, z)
     cluster_chol: np.ndarray  # (k, z, z) Cholesky factors of each cluster's covariance
     medoids: np.ndarray  # (k,) index of each cluster's most central drawing
@@ -86,8 +88,21 @@ class LatentIndex:
         return [ClusterAssignment(int(b), float(p[i, b]), p[i]) for i, b in enumerate(best)]
 
     # ------------------------------------------------------------------ map
+    @property
+    def projection(self) -> str:
+        return self.meta.get("projection", "pca")
+
     def to_map(self, z: np.ndarray) -> np.ndarray:
-        return (np.atleast_2d(z) - self.pca_mean) @ self.pca_components.T
+        """Where z goes on the map: PCA's own projection, or for UMAP the inverse-distance
+        blend of its nearest drawings' places (what UMAP's transform starts from, without
+        keeping a fitted UMAP object, which could only be cached as a pickle)."""
+        z = np.atleast_2d(z)
+        if self.projection == "pca":
+            return (z - self.pca_mean) @ self.pca_components.T
+        near = self.nearest(z, PLACE_NEIGHBOURS)
+        d = np.sqrt(((self.mu[near] - z[:, None, :]) ** 2).sum(2))
+        w = 1.0 / (d + 1e-6)
+        return (w[:, :, None] * self.map_xy[near]).sum(1) / w.sum(1, keepdims=True)
 
     def from_map_linear(self, xy: np.ndarray) -> np.ndarray:
         """The projection's own inverse: a point on the plane through the data's two main axes."""

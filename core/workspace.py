@@ -41,6 +41,7 @@ def load_workspace(
     progress: Progress = lambda stage, done, total: None,
     notice: Callable[[str], None] = lambda message: None,
     sketcher: Sketcher | None = None,
+    projection: str = "pca",
 ) -> Workspace:
     """Load (or reuse) the model, read the dataset and get its index, reporting progress."""
     progress("loading model", 0, 1)
@@ -60,5 +61,6 @@ def load_workspace(
         progress,
         notice,
         simplified=dataset.simplified,
+        projection=projection,
     )
     return Workspace(sketcher, drawings, index, data_path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.service.failed.connect(self._on_failed)
         self.service.progress.connect(self._on_progress)
         self.autosaver = Autosaver()
+        self.projection = self._remembered_projection()
         self._build_panels()
         self._build_menus()
         self._build_status_bar()
@@ -243,11 +244,43 @@ class MainWindow(QMainWindow):
         )
         self.library_menu.modelChosen.connect(self.switch_model)
         self.model_menu.addMenu(self.library_menu)
+        self._build_projection_menu(self.model_menu.addMenu("Map projection"))
         self.model_menu.addSeparator()
         self._action(self.model_menu, "Re-index dataset", self.reindex, None, "reindex")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About Latent Sketchbook", self.about)
         self._refresh_recent()
+
+    def _build_projection_menu(self, menu: QMenu) -> None:
+        from core.indexing import umap_available
+
+        group = QActionGroup(self)
+        for name, text in (
+            ("pca", "PCA (stable, invertible)"),
+            ("umap", "UMAP (keeps neighbours)"),
+        ):
+            action = QAction(text, self, checkable=True)
+            action.setObjectName(f"projection_{name}")
+            action.setChecked(name == self.projection)
+            action.triggered.connect(lambda _=False, n=name: self.set_projection(n))
+            group.addAction(action)
+            menu.addAction(action)
+            if name == "umap" and not umap_available():
+                action.setEnabled(False)
+                action.setText(text + " - needs: pip install umap-learn")
+
+    def _remembered_projection(self) -> str:
+        from core.indexing import umap_available
+
+        chosen = str(self.settings.value("projection", "pca"))
+        return chosen if chosen == "umap" and umap_available() else "pca"
+
+    def set_projection(self, name: str) -> None:
+        """Lay the map out again with another projection (the clusters stay the same)."""
+        self.projection = name
+        self.settings.setValue("projection", name)
+        if self.workspace:
+            self.load(None, str(self.workspace.data_path), keep_model=True)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -314,12 +347,18 @@ class MainWindow(QMainWindow):
         if self._closed:
             return  # a start-up load scheduled before the window was closed
         sketcher = self.workspace.sketcher if keep_model and self.workspace else None
-        report, notices = self.service.report, []
+        report, notices, projection = self.service.report, [], self.projection
 
         def job():
             with all_cores():
                 ws = ws_module.load_workspace(
-                    model, data, k, progress=report, notice=notices.append, sketcher=sketcher
+                    model,
+                    data,
+                    k,
+                    progress=report,
+                    notice=notices.append,
+                    sketcher=sketcher,
+                    projection=projection,
                 )
             return ws, notices
 

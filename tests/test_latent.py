@@ -294,3 +294,33 @@ def test_a_dataset_of_one_face_still_makes_an_index(sketcher, faces_index):
     assert index.k == 1 and len(index) == 1
     assert index.assign(index.mu)[0].cluster == 0
     assert np.isfinite(index.map_to_latent(np.array([0.3, -0.2]))).all()
+
+
+def test_the_umap_map_keeps_neighbours_and_places_new_faces_beside_their_own(
+    sketcher, faces_index, tmp_path
+):
+    from core.indexing import cached_index
+
+    drawings, pca_index = faces_index
+    index = cached_index(sketcher, drawings, tmp_path, k=4, projection="umap")
+    assert index.projection == "umap" and pca_index.projection == "pca"
+    assert not np.allclose(index.map_xy, pca_index.map_xy, atol=1e-3)
+    np.testing.assert_array_equal(index.labels, pca_index.labels)  # the same clusters
+    # a drawing placed again lands among its nearest latent neighbours' places
+    placed = index.to_map(index.mu[:20])
+    spread = np.ptp(index.map_xy, axis=0).max()
+    assert np.median(np.linalg.norm(placed - index.map_xy[:20], axis=1)) < 0.1 * spread
+    # the way back is continuous: a small step on the map is a small step in z
+    xy = index.map_xy[0]
+    step = np.linalg.norm(index.map_to_latent(xy + 1e-3) - index.map_to_latent(xy))
+    assert step < 1e-2
+    again = cached_index(sketcher, drawings, tmp_path, k=4, projection="umap")
+    np.testing.assert_array_equal(again.map_xy, index.map_xy)  # from the cache, as it was
+
+
+def test_asking_for_umap_without_umap_learn_says_how_to_get_it(monkeypatch, sketcher, faces_index):
+    from core import indexing
+
+    monkeypatch.setattr(indexing, "umap_available", lambda: False)
+    with pytest.raises(BadRequest, match="pip install"):
+        indexing.build_index(sketcher, faces_index[0][:30], k=2, projection="umap")

@@ -20,6 +20,12 @@ def add(sub: argparse._SubParsersAction) -> None:
             p.add_argument(
                 "--clusters", default="auto", help="number of clusters, or auto (silhouette)"
             )
+            p.add_argument(
+                "--map",
+                choices=("pca", "umap"),
+                default="pca",
+                help="map projection (umap needs umap-learn)",
+            )
         p.add_argument("--device", default=None)
 
     p = sub.add_parser(
@@ -95,6 +101,7 @@ def load_context(args: argparse.Namespace):
         args.device,
         progress,
         notice=lambda message: bar.write(f"notice: {message}"),
+        projection=getattr(args, "map", "pca"),
     )
     bar.close()
     return ws.sketcher, ws.drawings, ws.index
@@ -122,6 +129,7 @@ def index_cmd(args: argparse.Namespace) -> int:
         "silhouette": None if np.isnan(index.silhouette) else round(index.silhouette, 4),
         "sizes": sizes.tolist(),
         "medoids": [index.keys[i] for i in index.medoids],
+        "map": index.projection,
     }
     if args.assign:
         from core.formats import read_dataset

@@ -1,0 +1,156 @@
+"""The whole benchmark suite in one table, beside DESIGN.md's budgets: each benchmark runs in its
+own process (so one's memory never counts against another, and its peak is measured), and the
+table says plainly which budgets are met and which are missed.
+
+    sketchbook bench [--json] [--quick]     (or: python -m benchmarks.suite)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    what: str
+    value: str
+    budget: str
+    met: bool | None  # None: reported, no budget
+
+
+def run_benchmark(module: str, *arguments: str) -> tuple[dict, float, float]:
+    """(its JSON result, its peak memory in MB, its wall seconds)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", f"benchmarks.{module}", *arguments, "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"benchmarks.{module} failed with exit code {child.returncode}")
+    last = [line for line in out.splitlines() if line.startswith("{")][-1]
+    return json.loads(last), usage.ru_maxrss / 1024, time.perf_counter() - start
+
+
+def collect(quick: bool = False) -> tuple[list[Row], dict]:
+    raw: dict = {}
+    peaks: dict[str, float] = {}
+    for module, arguments in (
+        ("app_speed", ["--faces", "10" if quick else "30"]),
+        ("index_speed", ["--n", "7000" if quick else "70000"]),
+        ("model_speed", []),
+        ("retrain_stall", []),
+        ("specialise", ["--only", "1"] if quick else []),
+    ):
+        print(f"running benchmarks.{module}...", file=sys.stderr, flush=True)
+        raw[module], peaks[module], _ = run_benchmark(module, *arguments)
+    app, index, model = raw["app_speed"], raw["index_speed"], raw["model_speed"]
+    retrain, special = raw["retrain_stall"], raw["specialise"]
+    shares = [r["retrained_share"] for r in special["rows"]]
+    longest_stall = max(
+        app["stall_while_drawing_ms"],
+        app["stall_while_dragging_ms"],
+        retrain["stall_training_idle_ms"],
+        retrain["stall_training_and_drawing_ms"],
+    )
+    rows = [
+        Row(
+            "pen-up to painted reconstruction (median / p95)",
+            f"{app['pen_up_to_painted_median_ms']} / {app['pen_up_to_painted_p95_ms']} ms",
+            "p95 <= 33 ms",
+            app["pen_up_to_painted_p95_ms"] <= 33,
+        ),
+        Row(
+            "faces per second while dragging the map",
+            f"{app['drag_faces_per_s']}",
+            ">= 30",
+            app["drag_faces_per_s"] >= 30,
+        ),
+        Row(
+            "window shown after launch",
+            f"{app['window_shown_after_launch_s']} s",
+            "<= 1.5 s",
+            app["window_shown_after_launch_s"] <= 1.5,
+        ),
+        Row(
+            f"index of {index['drawings']:,} drawings, cold",
+            f"{index['index_cold_s']} s",
+            "<= 30 s",
+            index["index_cold_s"] <= 30,
+        ),
+        Row(
+            "index, from cache",
+            f"{index['index_from_cache_s']} s",
+            "<= 1 s",
+            index["index_from_cache_s"] <= 1,
+        ),
+        Row(
+            "training, small preset (sketches/s)",
+            f"{model['train_small_fused_sketches_per_s']}",
+            "-",
+            None,
+        ),
+        Row(
+            "retrain on a cluster, click to new model loaded",
+            f"{retrain['retrain_click_to_loaded_s']} s",
+            "<= 300 s",
+            retrain["retrain_click_to_loaded_s"] <= 300,
+        ),
+        Row(
+            f"samples in the retrained cluster (min over {len(shares)} clusters)",
+            f"{min(shares):.0%}",
+            ">= 70%",
+            min(shares) >= 0.7,
+        ),
+        Row(
+            "longest UI stall (drawing, dragging, while training)",
+            f"{longest_stall} ms",
+            "<= 50 ms",
+            longest_stall <= 50,
+        ),
+        Row("peak memory (largest benchmark process)", f"{max(peaks.values()):.0f} MB", "-", None),
+    ]
+    raw["peak_memory_mb"] = {k: round(v) for k, v in peaks.items()}
+    return rows, raw
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return f"{platform.system()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(rows: list[Row]) -> str:
+    lines = [f"Machine: {machine()}", "", "| what | measured | budget | |", "|---|---|---|---|"]
+    for r in rows:
+        verdict = "" if r.met is None else ("met" if r.met else "**missed**")
+        lines.append(f"| {r.what} | {r.value} | {r.budget} | {verdict} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="smaller runs, one cluster")
+    args = parser.parse_args(argv)
+    rows, raw = collect(args.quick)
+    if args.json:
+        print(json.dumps({"machine": machine(), "rows": [r.__dict__ for r in rows], "raw": raw}))
+    else:
+        print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""`sketchbook bench`: the whole benchmark suite as one table beside the budgets."""
+
+from __future__ import annotations
+
+import argparse
+
+from core.errors import BadRequest
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="run every benchmark and print one table against the budgets")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quick", action="store_true", help="smaller runs and one cluster (minutes)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from benchmarks import suite
+    except ImportError:
+        raise BadRequest(
+            "the benchmark suite runs from a source checkout (benchmarks/ is not installed)"
+        ) from None
+    return suite.main((["--json"] if args.json else []) + (["--quick"] if args.quick else []))
