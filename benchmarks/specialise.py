@@ -104,9 +104,11 @@ def main() -> None:
     p.add_argument("--only", type=int, nargs="*", default=None)
     p.add_argument("--samples", type=int, default=100)
     p.add_argument("--grid", default=None, help="PNG: base samples, then one row per cluster")
+    p.add_argument("--steps", type=int, default=None, help="default: the app's quick preset")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
-    result = run(args.model, args.data, parse_k(args.clusters), args.only, args.samples, args.grid)
+    k = parse_k(args.clusters)
+    result = run(args.model, args.data, k, args.only, args.samples, args.grid, args.steps)
     if args.json:
         print(json.dumps(result))
         return

@@ -30,8 +30,7 @@ def analyse(
 ) -> Analysis:
     """Encode, reconstruct (exactly what `Sketcher.reconstruct` gives), cluster, place on the
     map and find the nearest dataset drawings. Raises BadDrawing for an empty drawing."""
-    mu, _ = sketcher.encode([drawing])
-    reconstruction = sketcher.decode(mu)[0]
+    mu, (reconstruction,) = sketcher.encode_and_reconstruct([drawing])
     assignment = index.assign(mu)[0]
     return Analysis(
         z=mu[0],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -47,3 +48,16 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def atomic_write_text(path: str | Path, text: str) -> None:
     with atomic_open(path, "w") as f:
         f.write(text)
+
+
+def remove_stale_temps(folder: str | Path, older_than_s: float = 3600.0) -> int:
+    """Delete the temp files that writes killed mid-way left behind (`.NAME.xxxx.tmp`, older
+    than `older_than_s`, so a write in progress elsewhere is never touched); how many went."""
+    folder = Path(folder)
+    gone = 0
+    for tmp in folder.glob(".*.tmp") if folder.is_dir() else []:
+        with contextlib.suppress(OSError):
+            if time.time() - tmp.stat().st_mtime >= older_than_s:
+                tmp.unlink()
+                gone += 1
+    return gone

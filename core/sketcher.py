@@ -33,6 +33,10 @@ from core.strokes import (
 
 DEFAULT_TEMPERATURE = 0.1
 DEFAULT_SEED = 0
+# a reconstruction is at most this much longer than what it redraws: at low temperature the
+# decoder now and then circles instead of ending, and those extra points are never the face
+RECON_LENGTH_FACTOR = 1.5
+RECON_LENGTH_SLACK = 10
 
 
 def model_sequence(
@@ -168,7 +172,9 @@ class Sketcher:
         greedy: bool,
         seed: int | None,
         max_len: int | None,
+        row_limits: list[int] | None = None,
     ) -> list[Drawing]:
+        """Step the decoder; each row ends at its end token, or at its own limit if given."""
         b = point.shape[0]
         limit = max_len or self.config.max_len
         noise = None
@@ -185,6 +191,8 @@ class Sketcher:
             seq = out[i]
             ends = np.flatnonzero(seq[:, 4] > 0.5)
             n = int(ends[0]) if len(ends) else len(seq)
+            if row_limits is not None:
+                n = min(n, row_limits[i])
             body = seq[:n]
             s3 = np.zeros((n, 3), np.float32)
             s3[:, :2] = body[:, :2] * self.scale
@@ -235,5 +243,27 @@ class Sketcher:
         seed: int | None = DEFAULT_SEED,
     ) -> list[Drawing]:
         """What the model makes of each drawing: decode its mu (the app shows exactly this)."""
-        mu, _ = self.encode(drawings)
-        return self.decode(mu, temperature=temperature, greedy=greedy, seed=seed)
+        return self.encode_and_reconstruct(drawings, temperature, greedy, seed)[1]
+
+    @torch.inference_mode()
+    def encode_and_reconstruct(
+        self,
+        drawings: list[Drawing],
+        temperature: float = DEFAULT_TEMPERATURE,
+        greedy: bool = False,
+        seed: int | None = DEFAULT_SEED,
+    ) -> tuple[np.ndarray, list[Drawing]]:
+        """mu of each drawing and its reconstruction, which is at most RECON_LENGTH_FACTOR times
+        the drawing's own length (each row's limit is its own: the batch never changes a face)."""
+        batch, lengths = self.batch(drawings)
+        mu, _ = self.model.encode(batch[:, 1:], lengths)
+        limits = [
+            min(self.config.max_len, int(RECON_LENGTH_FACTOR * n) + RECON_LENGTH_SLACK)
+            for n in lengths.tolist()
+        ]
+        stepper = DecoderStepper(self.model, mu)
+        start = torch.zeros(len(mu), 5, device=self.device)
+        start[:, 2] = 1.0
+        prefixes = [[] for _ in range(len(mu))]
+        faces = self._run(stepper, start, prefixes, temperature, greedy, seed, max(limits), limits)
+        return mu.cpu().numpy(), faces

@@ -27,7 +27,7 @@ from core.workspace import load_workspace
 MIN_CLUSTER_DRAWINGS = 12
 # the new prior covers the core of the cluster (this share of its spread), where its faces are
 # most typical; the full spread reaches into the neighbouring clusters
-RECENTRE_SPREAD = 0.8
+RECENTRE_SPREAD = 0.6
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(START_DELAY_MS, self, self._start)
 
     def _start(self) -> None:
+        from core.atomic import remove_stale_temps
+        from core.paths import data_dir, model_library_dir
+
+        for folder in (data_dir(), model_library_dir()):
+            remove_stale_temps(folder)
         self._restore_drawing()
         self.load(*self._initial)
 

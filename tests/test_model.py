@@ -143,3 +143,15 @@ def test_a_face_depends_on_its_z_and_seed_not_on_the_rest_of_the_batch(sketcher:
     batch = sketcher.decode(z, temperature=0.4, seed=3)
     alone = sketcher.decode(z[2:3], temperature=0.4, seed=3)[0]
     np.testing.assert_allclose(batch[2].points(), alone.points(), atol=1e-4)
+
+
+def test_a_reconstruction_is_never_much_longer_than_its_drawing(sketcher: Sketcher):
+    """The live view never waits for a decoder that circles instead of ending."""
+    from core.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK
+
+    faces = generate_faces(8, seed=77)
+    batch = sketcher.reconstruct(faces, temperature=0.1)
+    alone = [sketcher.reconstruct([face], temperature=0.1)[0] for face in faces[:3]]
+    for face, redrawn in zip(faces + faces[:3], batch + alone, strict=True):
+        n = len(model_sequence(face, sketcher.scale, sketcher.config.max_len))
+        assert 0 < redrawn.num_points <= RECON_LENGTH_FACTOR * n + RECON_LENGTH_SLACK

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
+from core.atomic import remove_stale_temps
 from core.autosave import autosave_path, load_autosave, save_autosave
 from core.collection import load_collection
 from core.faces import generate_faces
@@ -108,6 +109,7 @@ WRITE_FOREVER = """
 import sys
 from core.faces import generate_faces
 from core.collection import save_to_collection
+from core.atomic import remove_stale_temps
 from core.autosave import save_autosave
 faces = generate_faces(40, seed=1)
 print("writing", flush=True)
@@ -132,5 +134,8 @@ def test_a_writer_killed_at_any_moment_leaves_whole_files(private_home):
         assert load_autosave() is not None, "the autosave is whole"
         kept = load_collection()
         assert all(not d.is_empty for d in kept), "the collection is whole"
-    leftovers = [p.name for p in autosave_path().parent.iterdir() if p.name.endswith(".tmp")]
+    folder = autosave_path().parent
+    leftovers = [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) <= 5, "at most the temp file each kill interrupted"
+    assert remove_stale_temps(folder, older_than_s=0) == len(leftovers)
+    assert load_autosave() is not None and load_collection(), "only the leftovers went"
