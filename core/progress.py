@@ -46,5 +46,11 @@ class TrainProgress:
         elif kind == "eval":
             mark = " (best)" if event["improved"] else ""
             self.bar.write(f"step {event['step']}: validation loss {event['valid_loss']:.4f}{mark}")
+        elif kind == "specialised":
+            self.bar.write(
+                f"kept the {event['kept']} model: {event['share_fine_tuned']:.0%} of the fine-tuned "
+                f"model's random faces land in the cluster, {event['share_recentred']:.0%} of the "
+                "re-centred start's"
+            )
         elif kind == "warning":
             self.bar.write(f"warning: {event['message']}")

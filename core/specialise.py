@@ -11,6 +11,7 @@ on the cluster's drawings then teaches the decoder the cluster's own style.
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +21,17 @@ import torch
 
 from core.errors import BadRequest
 from core.formats import Dataset
+from core.latent import LatentIndex
 from core.model import SketchRNN
 from core.sketcher import Sketcher
 from core.workspace import load_workspace
 
 MIN_CLUSTER_DRAWINGS = 12
-# the new prior covers the core of the cluster (this share of its spread), where its faces are
-# most typical; the full spread reaches into the neighbouring clusters
-RECENTRE_SPREAD = 0.6
+# the new prior covers as much of the cluster's spread as it can while its faces stay in the
+# cluster: the widest of these whose random faces land in it TARGET_SHARE of the time
+SPREADS = (1.0, 0.8, 0.6, 0.45, 0.3)
+TARGET_SHARE = 0.8
+SHARE_SAMPLES = 100
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ FINE_TUNES = {
 
 def cluster_dataset(
     sketcher: Sketcher, data: str | Path, cluster: int, clusters: int | str = "auto"
-) -> tuple[Dataset, dict]:
+) -> tuple[Dataset, dict, LatentIndex]:
     """The drawings of one cluster (ids as `sketchbook index` and the app show them), and what
     the new model's card should say about them."""
     ws = load_workspace(data=data, k=clusters, sketcher=sketcher)
@@ -63,9 +67,43 @@ def cluster_dataset(
         "clusters": ws.index.k,
         "drawings": len(drawings),
     }
-    gaussian = (ws.index.cluster_means[cluster], ws.index.cluster_chol[cluster])
     dataset = Dataset({"all": drawings}, f"cluster {cluster} of {Path(data).name}")
-    return dataset, described, gaussian
+    return dataset, described, ws.index
+
+
+def cluster_share(model: Sketcher, base: Sketcher, index: LatentIndex, cluster: int) -> float:
+    """How often `model`'s random faces (the app's sampling temperature) land in `cluster`, as
+    the base model's index assigns them: the number the retrain is for."""
+    from core.generate import DEFAULT_SAMPLE_TEMPERATURE, sample_faces
+
+    faces = sample_faces(model, SHARE_SAMPLES, DEFAULT_SAMPLE_TEMPERATURE, seed=12345)
+    drawn = [f for f in faces if not f.is_empty]
+    if not drawn:
+        return 0.0
+    labels = np.array([a.cluster for a in index.assign(base.encode_many(drawn))])
+    return float((labels == cluster).sum() / len(faces))
+
+
+def recentred(base: Sketcher, index: LatentIndex, cluster: int, spread: float) -> Sketcher:
+    """A copy of `base` whose prior is the cluster's Gaussian, `spread` times as wide."""
+    model = copy.deepcopy(base.model)
+    recentre(model, index.cluster_means[cluster], spread * index.cluster_chol[cluster])
+    return Sketcher(model, base.scale, base.data, base.info, path=base.path, device="cpu")
+
+
+def choose_start(base: Sketcher, index: LatentIndex, cluster: int) -> tuple[Sketcher, dict]:
+    """The re-centred model to fine-tune from: the widest spread that meets TARGET_SHARE (or
+    the most specialised one tried), and what was measured on the way."""
+    tried = []
+    for spread in SPREADS:
+        start = recentred(base, index, cluster, spread)
+        tried.append((cluster_share(start, base, index, cluster), spread, start))
+        if tried[-1][0] >= TARGET_SHARE:
+            break
+    share, spread, start = (
+        max(tried, key=lambda t: t[0]) if tried[-1][0] < TARGET_SHARE else tried[-1]
+    )
+    return start, {"spread": spread, "share": round(share, 3)}
 
 
 @torch.no_grad()
@@ -109,3 +147,32 @@ def retrain_arguments(
     # leave a core to the window's own model, so drawing stays live while it trains
     arguments += ["--threads", str(max(1, (os.cpu_count() or 1) - 1))]
     return arguments + (["--scratch"] if scratch else [])
+
+
+def keep_the_more_specialised(
+    out: Path,
+    start: Sketcher,
+    base: Sketcher,
+    index: LatentIndex,
+    cluster: int,
+    data,
+    info: dict,
+) -> dict:
+    """After the fine-tune: keep it if its faces land in the cluster at least as often as the
+    re-centred start's did; else write the start instead (a fine-tune can drift on a cluster
+    whose look the decoder cannot hold). Returns the event that says which was kept."""
+    from core.modelfile import save_model
+
+    start_share = info["recentred"]["share"]
+    tuned_share = round(cluster_share(Sketcher.load(out, device="cpu"), base, index, cluster), 3)
+    kept = "fine-tuned" if tuned_share >= start_share else "re-centred"
+    if kept == "re-centred":
+        save_model(
+            start.model, out, data.scale, data.description, {**info, "kept": "re-centred start"}
+        )
+    return {
+        "event": "specialised",
+        "kept": kept,
+        "share_fine_tuned": tuned_share,
+        "share_recentred": start_share,
+    }

@@ -121,7 +121,13 @@ class Retrainer(QObject):
             self.panel.finish(f"the new model could not be saved: {exc}")
             QMessageBox.warning(self.window, "Retrain", f"The new model could not be saved: {exc}")
             return
-        self.panel.finish(f"{message}: '{name}' is in your model library and now loaded")
+        share = self.run.cluster_share
+        landed = (
+            f"; {share:.0%} of its random faces are in cluster {self.request.cluster}"
+            if share is not None
+            else ""
+        )
+        self.panel.finish(f"{message}: '{name}' is in your model library and now loaded{landed}")
         self.modelReady.emit(str(path))
 
     def _keep_partial(self, name: str) -> bool:

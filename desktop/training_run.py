@@ -36,6 +36,7 @@ class TrainingRun(QObject):
         self._started_at = 0.0
         self._first_step: tuple[int, float] | None = None
         self.best_step: int | None = None
+        self.cluster_share: float | None = None  # of the kept model's random faces, in the cluster
 
     def start(self, arguments: list[str]) -> None:
         """Run `python -m core <arguments>` with this interpreter (what `sketchbook` runs)."""
@@ -81,6 +82,8 @@ class TrainingRun(QObject):
             rate = (step - first) / (now - since) if now > since and step > first else 0.0
             left = (steps - step) / rate if rate > 0 else -1.0
             self.stepped.emit(step, steps, float(event["loss"]), left)
+        elif kind == "specialised":
+            self.cluster_share = float(max(event["share_fine_tuned"], event["share_recentred"]))
         elif kind == "eval":
             if event.get("improved"):
                 self.best_step = int(event["step"])

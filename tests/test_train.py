@@ -174,6 +174,9 @@ def test_training_on_one_cluster_uses_only_its_drawings_and_says_so(
     _, _, _, info = load_model(out)
     assert info["trained_on"]["cluster"] == 1 and info["trained_on"]["drawings"] == size
     assert info["base"] == str(tiny_model)
+    assert info["recentred"]["spread"] in (1.0, 0.8, 0.6, 0.45, 0.3)
+    said = [json.loads(line) for line in result.stdout.splitlines() if '"specialised"' in line]
+    assert said and said[0]["kept"] in ("fine-tuned", "re-centred")
 
 
 def test_a_cluster_too_small_to_train_on_is_refused_with_its_size(

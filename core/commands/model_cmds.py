@@ -109,28 +109,23 @@ def train_cmd(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         from core.commands.latent_cmds import parse_k
-        from core.specialise import (
-            FINE_TUNES,
-            RECENTRE_SPREAD,
-            cluster_dataset,
-            recentre,
-        )
+        from core.specialise import FINE_TUNES, choose_start, cluster_dataset
 
         if len(args.data) != 1:
             raise BadRequest(
                 "--cluster takes exactly one --data file (the dataset the clusters belong to)"
             )
-        base = indexer = Sketcher.load(args.init or "default", device="cpu")
-        dataset, info["trained_on"], (mean, chol) = cluster_dataset(
-            base, args.data[0], args.cluster, parse_k(args.clusters)
+        indexer = Sketcher.load(args.init or "default", device="cpu")
+        dataset, info["trained_on"], index = cluster_dataset(
+            indexer, args.data[0], args.cluster, parse_k(args.clusters)
         )
         sources = [(dataset.format, dataset, 1)]
         tune = FINE_TUNES["quick"]
         if args.scratch:  # the cluster's drawings only, on new weights of the same architecture
-            info["indexed_by"], base = base.path, None
+            info["indexed_by"], base = indexer.path, None
             tune = replace(tune, lr=1e-3)
-        else:
-            recentre(base.model, mean, RECENTRE_SPREAD * chol)
+        else:  # the cluster becomes the prior first, then the fine-tune teaches its style
+            base, info["recentred"] = choose_start(indexer, index, args.cluster)
     else:
         base = Sketcher.load(args.init, device="cpu") if args.init else None
         sources = [
@@ -173,6 +168,12 @@ def train_cmd(args: argparse.Namespace) -> int:
             should_stop=lambda: stop["now"],
             info=info,
         )
+        if args.cluster is not None and not args.scratch:
+            from core.specialise import keep_the_more_specialised
+
+            progress.update(
+                keep_the_more_specialised(args.out, base, indexer, index, args.cluster, data, info)
+            )
     if not args.json_progress:
         print(f"best validation loss {summary['best']:.4f}; model written to {args.out}")
     return 0
