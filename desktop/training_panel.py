@@ -74,6 +74,7 @@ class TrainingPanel(QWidget):
         self.eta.setText(format_eta(seconds_left))
         self._append(self._train, step, loss)
         self.train_curve.setData(*self._train)
+        self._fit_view()
 
     def evaluated(self, step: int, valid_loss: float) -> None:
         self._append(self._valid, step, valid_loss)
@@ -83,6 +84,19 @@ class TrainingPanel(QWidget):
         self.title.setText(message)
         self.eta.setText("")
         self.cancel.setEnabled(False)
+
+    def _fit_view(self) -> None:
+        """Show the loss as it is now: the first steps (a fine-tune starts far higher) would
+        squash the rest of the curve flat, so the view follows the last 80% of the run."""
+        xs, ys = self._train
+        if len(ys) < 10:
+            return
+        since = xs[len(xs) // 5]
+        valid = [y for x, y in zip(*self._valid, strict=True) if x >= since]
+        recent = ys[len(ys) // 5 :] + valid
+        low, high = min(recent), max(recent)
+        pad = 0.1 * (high - low or 1.0)
+        self.plot.setYRange(low - pad, high + pad, padding=0)
 
     @staticmethod
     def _append(curve: tuple[list[float], list[float]], x: float, y: float) -> None:

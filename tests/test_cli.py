@@ -60,3 +60,20 @@ def test_bad_files_give_one_line_on_stderr_and_exit_2(tmp_path, content):
 def test_missing_file_exits_2():
     result = run_cli("inspect", "/no/such/file.npz")
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_the_bench_table_says_plainly_which_budgets_are_missed():
+    from benchmarks.suite import Row, table
+
+    text = table(
+        [
+            Row("pen-up to painted", "40 ms", "p95 <= 33 ms", False),
+            Row("dragging", "79", ">= 30", True),
+            Row("training", "475", "-", None),
+        ]
+    )
+    lines = text.splitlines()
+    assert lines[0].startswith("Machine: ") and "cores" in lines[0]
+    assert "| pen-up to painted | 40 ms | p95 <= 33 ms | **missed** |" in lines
+    assert "| dragging | 79 | >= 30 | met |" in lines
+    assert "| training | 475 | - |  |" in lines
