@@ -86,3 +86,22 @@ def test_closing_while_training_asks_first(window, qtbot, monkeypatch, answer):
     else:
         assert not window.isVisible() and not window.retrainer.is_running()
         assert runs_left() == []
+
+
+def test_the_training_panel_shows_progress_time_left_and_both_losses(qtbot):
+    from desktop.training_panel import TrainingPanel
+
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.begin("Training 'x'", 300)
+    for step in range(10, 160, 10):
+        panel.stepped(step, 300, 50.0 if step == 10 else 1.0 / step, 95.0)
+    panel.stepped(160, 300, float("nan"), 65.0)  # a skipped batch is not drawn
+    panel.evaluated(150, 0.5)
+    assert panel.bar.value() == 160 and panel.eta.text() == "about 1 min 05 s left"
+    assert len(panel.train_curve.getData()[0]) == 15
+    assert list(panel.valid_curve.getData()[1]) == [0.5]
+    low, high = panel.plot.getViewBox().viewRange()[1]
+    assert high < 5, "the first, far higher losses do not squash the curve"
+    panel.finish("done")
+    assert not panel.cancel.isEnabled() and panel.title.text() == "done"
