@@ -221,3 +221,32 @@ def test_recentring_makes_the_cluster_the_new_prior(tiny_model, faces_index):
     faces = generate_faces(5, seed=40)
     mu_old, mu_new = base.encode_many(faces), moved.encode_many(faces)
     np.testing.assert_allclose(mu_new, np.linalg.solve(chol, (mu_old - mean).T).T, atol=1e-3)
+
+
+def test_a_run_killed_with_sigkill_resumes_losing_at_most_one_checkpoint(procedural_file, tmp_path):
+    import signal
+
+    out = tmp_path / "killed.safetensors"
+    cmd = [sys.executable, "-m", "core", "train", "--data", str(procedural_file), "--out"]
+    cmd += [str(out), "--preset", "tiny", "--steps", "120", "--batch", "16", "--eval-every", "20"]
+    child = subprocess.Popen([*cmd, "--json-progress"], stdout=subprocess.PIPE, text=True)
+    last_seen = 0
+    for line in child.stdout:
+        event = json.loads(line)
+        last_seen = event.get("step", last_seen)
+        if event["event"] == "step" and event["step"] >= 70:
+            child.send_signal(signal.SIGKILL)  # no chance to save anything
+            break
+    child.wait(30)
+    assert child.returncode == -signal.SIGKILL
+    result = subprocess.run(
+        [*cmd, "--resume", "--json-progress"], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    resumed = next(e for e in events if e["event"] == "resumed")["step"]
+    assert last_seen - 20 <= resumed <= last_seen, "at most one checkpoint interval lost"
+    assert events[-1]["event"] == "done" and events[-1]["step"] == 120
+    from core.modelfile import load_model
+
+    load_model(out)  # the model written is whole
