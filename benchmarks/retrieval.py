@@ -11,18 +11,23 @@ from __future__ import annotations
 import argparse
 import json
 
-from core.batching import is_held_out
+from core.batching import is_held_out, scaled, to_sequences
 from core.formats import read_dataset
 from core.metrics import self_retrieval
 from core.render import save_grid
 from core.resources import sample_faces_path
 from core.sketcher import Sketcher
+from core.train import evaluate
 
 
 def run(model: str = "default", grid: str | None = None) -> dict:
     sketcher = Sketcher.load(model, device="cpu")
     held_out = [d for d in read_dataset(sample_faces_path()).drawings() if is_held_out(d)]
     results = {"held_out_faces": len(held_out), "chance_top1": round(1 / len(held_out), 4)}
+    seqs = [scaled(q, sketcher.scale) for q in to_sequences(held_out, sketcher.config.max_len)]
+    scores = evaluate(sketcher.model, seqs, sketcher.device)
+    results["held_out_recon_nll"] = round(scores["recon"], 3)
+    results["held_out_kl"] = round(scores["kl"], 3)
     for name, kwargs in (("default (T=0.1, seed 0)", {}), ("greedy", {"greedy": True})):
         redrawn = sketcher.reconstruct(held_out, **kwargs)
         results[f"top1 {name}"] = round(self_retrieval(held_out, redrawn, top=1), 3)
