@@ -23,8 +23,8 @@ import numpy as np
 from core.commands.latent_cmds import parse_k
 from core.generate import DEFAULT_SAMPLE_TEMPERATURE, sample_faces
 from core.resources import sample_faces_path
+from core.retrain_plan import retrain_arguments
 from core.sketcher import Sketcher
-from core.specialise import retrain_arguments
 from core.workspace import load_workspace
 
 

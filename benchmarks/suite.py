@@ -14,6 +14,9 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ def run_benchmark(module: str, *arguments: str) -> tuple[dict, float, float]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        cwd=CHECKOUT,  # so `-m benchmarks.NAME` is found however the suite was started
     )
     out = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)

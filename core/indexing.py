@@ -22,6 +22,7 @@ from sklearn.metrics import silhouette_score
 from core.atomic import atomic_open, atomic_write_text
 from core.errors import BadRequest
 from core.latent import LatentIndex
+from core.projections import check_projection
 from core.sketcher import Sketcher
 from core.strokes import Drawing
 
@@ -108,23 +109,7 @@ def medoids(mu: np.ndarray, labels: np.ndarray, centroids: np.ndarray) -> np.nda
     return out
 
 
-PROJECTIONS = ("pca", "umap")
 UMAP_MIN_DRAWINGS = 15  # UMAP needs a neighbourhood; fewer drawings fall back to PCA
-
-
-def umap_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("umap") is not None
-
-
-def check_projection(projection: str) -> None:
-    if projection not in PROJECTIONS:
-        raise BadRequest(f"unknown map projection {projection!r}; choose pca or umap")
-    if projection == "umap" and not umap_available():
-        raise BadRequest(
-            "the UMAP map needs umap-learn: pip install 'latent-sketchbook[umap]' (or use pca)"
-        )
 
 
 def umap_map(mu: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

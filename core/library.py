@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import BadModel, BadRequest
-from core.modelfile import read_model_info
+from core.modelheader import read_model_info
 from core.paths import model_library_dir
 from core.resources import default_model_path
 

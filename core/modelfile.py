@@ -14,9 +14,10 @@ from safetensors.torch import save as save_safetensors
 from core.atomic import atomic_write_bytes
 from core.errors import BadModel
 from core.model import ModelConfig, SketchRNN
+from core.modelheader import FORMAT, read_model_info
 
-FORMAT = "latent-sketchbook/1"
 MAX_MODEL_BYTES = 1 << 30
+__all__ = ["FORMAT", "load_model", "read_model_file", "read_model_info", "save_model"]
 
 
 def save_model(
@@ -81,21 +82,3 @@ def load_model(
         ) from None
     model.to(device).eval()
     return model, scale, data, info
-
-
-def read_model_info(path: str | Path) -> dict:
-    """The training info of a model file from its header alone (cheap: no weights are read),
-    for listing a library. A file that is not a readable model raises BadModel."""
-    path = Path(path)
-    try:
-        with path.open("rb") as f:
-            header_len = int.from_bytes(f.read(8), "little")
-            if not 0 < header_len < 1 << 24:
-                raise ValueError("header size out of range")
-            header = json.loads(f.read(header_len))
-        metadata = header.get("__metadata__") or {}
-        if metadata.get("format") != FORMAT:
-            raise ValueError("not a Latent Sketchbook model")
-        return json.loads(metadata.get("info", "{}"))
-    except (OSError, ValueError, UnicodeDecodeError, AttributeError) as exc:
-        raise BadModel(f"{path.name} is not a readable model ({exc})") from None

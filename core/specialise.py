@@ -12,8 +12,6 @@ on the cluster's drawings then teaches the decoder the cluster's own style.
 from __future__ import annotations
 
 import copy
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,30 +21,15 @@ from core.errors import BadRequest
 from core.formats import Dataset
 from core.latent import LatentIndex
 from core.model import SketchRNN
+from core.retrain_plan import MIN_CLUSTER_DRAWINGS
 from core.sketcher import Sketcher
 from core.workspace import load_workspace
 
-MIN_CLUSTER_DRAWINGS = 12
 # the new prior covers as much of the cluster's spread as it can while its faces stay in the
 # cluster: the widest of these whose random faces land in it TARGET_SHARE of the time
 SPREADS = (1.0, 0.8, 0.6, 0.45, 0.3)
 TARGET_SHARE = 0.8
 SHARE_SAMPLES = 100
-
-
-@dataclass(frozen=True)
-class FineTune:
-    """A named length of fine-tuning (the app offers these as presets)."""
-
-    steps: int
-    batch_size: int
-    lr: float
-
-
-FINE_TUNES = {
-    "quick": FineTune(steps=300, batch_size=50, lr=5e-4),
-    "thorough": FineTune(steps=1500, batch_size=50, lr=3e-4),
-}
 
 
 def cluster_dataset(
@@ -127,26 +110,6 @@ def recentre(model: SketchRNN, mean: np.ndarray, chol: np.ndarray) -> None:
     model.to_mu.bias.copy_(L_inv @ (model.to_mu.bias - m))
     model.to_mu.weight.copy_(L_inv @ model.to_mu.weight)
     model.to_presig.bias += torch.log((L_inv**2).sum(1))
-
-
-def retrain_arguments(
-    base: str,
-    data: str,
-    cluster: int,
-    clusters: int,
-    out: Path,
-    steps: int | None = None,
-    scratch: bool = False,
-) -> list[str]:
-    """The `sketchbook train` command line the app runs for "Retrain on cluster" (the benchmark
-    runs the same one)."""
-    arguments = ["train", "--init", base, "--data", data, "--cluster", str(cluster)]
-    arguments += ["--clusters", str(clusters), "--out", str(out)]
-    steps = steps or FINE_TUNES["quick"].steps
-    arguments += ["--steps", str(steps), "--eval-every", str(max(10, steps // 10))]
-    # leave a core to the window's own model, so drawing stays live while it trains
-    arguments += ["--threads", str(max(1, (os.cpu_count() or 1) - 1))]
-    return arguments + (["--scratch"] if scratch else [])
 
 
 def keep_the_more_specialised(

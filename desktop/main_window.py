@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
 
     def _build_projection_menu(self, menu: QMenu) -> None:
-        from core.indexing import umap_available
+        from core.projections import umap_available
 
         group = QActionGroup(self)
         for name, text in (
@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
                 action.setText(text + " - needs: pip install umap-learn")
 
     def _remembered_projection(self) -> str:
-        from core.indexing import umap_available
+        from core.projections import umap_available
 
         chosen = str(self.settings.value("projection", "pca"))
         return chosen if chosen == "umap" and umap_available() else "pca"

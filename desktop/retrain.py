@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core import library
 from core.errors import SketchbookError
-from core.specialise import retrain_arguments
+from core.retrain_plan import retrain_arguments
 from desktop.retrain_dialog import RetrainDialog, RetrainRequest
 from desktop.training_panel import TrainingPanel
 from desktop.training_run import TrainingRun

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from core.errors import BadRequest
 from core.latent import LatentIndex
 from core.library import clean_name
-from core.specialise import FINE_TUNES, MIN_CLUSTER_DRAWINGS
+from core.retrain_plan import FINE_TUNES, MIN_CLUSTER_DRAWINGS
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 

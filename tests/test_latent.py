@@ -319,8 +319,8 @@ def test_the_umap_map_keeps_neighbours_and_places_new_faces_beside_their_own(
 
 
 def test_asking_for_umap_without_umap_learn_says_how_to_get_it(monkeypatch, sketcher, faces_index):
-    from core import indexing
+    from core import indexing, projections
 
-    monkeypatch.setattr(indexing, "umap_available", lambda: False)
+    monkeypatch.setattr(projections, "umap_available", lambda: False)
     with pytest.raises(BadRequest, match="pip install"):
         indexing.build_index(sketcher, faces_index[0][:30], k=2, projection="umap")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from core.errors import BadRequest
 
@@ -15,6 +17,9 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    checkout = Path(__file__).resolve().parents[2]  # core/commands/ -> the repository root
+    if (checkout / "benchmarks" / "suite.py").exists() and str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
     try:
         from benchmarks import suite
     except ImportError:

@@ -109,7 +109,8 @@ def train_cmd(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         from core.commands.latent_cmds import parse_k
-        from core.specialise import FINE_TUNES, choose_start, cluster_dataset
+        from core.retrain_plan import FINE_TUNES
+        from core.specialise import choose_start, cluster_dataset
 
         if len(args.data) != 1:
             raise BadRequest(
