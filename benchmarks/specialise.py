@@ -18,23 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from core.commands.latent_cmds import parse_k
 from core.generate import DEFAULT_SAMPLE_TEMPERATURE, sample_faces
 from core.resources import sample_faces_path
 from core.retrain_plan import retrain_arguments
 from core.sketcher import Sketcher
+from core.specialise import share_of
 from core.workspace import load_workspace
-
-
-def share_in(index, sketcher_faces, base: Sketcher, cluster: int) -> float:
-    """The fraction of the faces that the base index assigns to `cluster` (empty ones miss)."""
-    drawn = [f for f in sketcher_faces if not f.is_empty]
-    if not drawn:
-        return 0.0
-    labels = np.array([a.cluster for a in index.assign(base.encode_many(drawn))])
-    return float((labels == cluster).sum() / len(sketcher_faces))
 
 
 def retrain(
@@ -83,8 +73,8 @@ def run(
                 {
                     "cluster": k,
                     "size": len(index.members(k)),
-                    "base_share": round(share_in(index, before, base, k), 3),
-                    "retrained_share": round(share_in(index, after, base, k), 3),
+                    "base_share": round(share_of(before, base, index, k), 3),
+                    "retrained_share": round(share_of(after, base, index, k), 3),
                     "seconds": timing["seconds"],
                 }
             )

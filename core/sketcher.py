@@ -156,12 +156,23 @@ class Sketcher:
         z_t = torch.as_tensor(
             np.asarray(z, np.float32).reshape(-1, self.config.z_size), device=self.device
         )
-        stepper = DecoderStepper(self.model, z_t)
-        start = torch.zeros(len(z_t), 5, device=self.device)
+        return self._decode(z_t, temperature, greedy, seed, max_len)
+
+    def _decode(
+        self,
+        z: torch.Tensor,
+        temperature: float,
+        greedy: bool,
+        seed: int | None,
+        max_len: int | None,
+        row_limits: list[int] | None = None,
+    ) -> list[Drawing]:
+        """Decode from the start token: one drawing per row of z (on the model's device)."""
+        start = torch.zeros(len(z), 5, device=self.device)
         start[:, 2] = 1.0
-        return self._run(
-            stepper, start, [[] for _ in range(len(z_t))], temperature, greedy, seed, max_len
-        )
+        prefixes = [[] for _ in range(len(z))]
+        stepper = DecoderStepper(self.model, z)
+        return self._run(stepper, start, prefixes, temperature, greedy, seed, max_len, row_limits)
 
     def _run(
         self,
@@ -261,9 +272,5 @@ class Sketcher:
             min(self.config.max_len, int(RECON_LENGTH_FACTOR * n) + RECON_LENGTH_SLACK)
             for n in lengths.tolist()
         ]
-        stepper = DecoderStepper(self.model, mu)
-        start = torch.zeros(len(mu), 5, device=self.device)
-        start[:, 2] = 1.0
-        prefixes = [[] for _ in range(len(mu))]
-        faces = self._run(stepper, start, prefixes, temperature, greedy, seed, max(limits), limits)
+        faces = self._decode(mu, temperature, greedy, seed, max(limits), limits)
         return mu.cpu().numpy(), faces

@@ -23,6 +23,7 @@ from core.latent import LatentIndex
 from core.model import SketchRNN
 from core.retrain_plan import MIN_CLUSTER_DRAWINGS
 from core.sketcher import Sketcher
+from core.strokes import Drawing
 from core.workspace import load_workspace
 
 # the new prior covers as much of the cluster's spread as it can while its faces stay in the
@@ -60,6 +61,12 @@ def cluster_share(model: Sketcher, base: Sketcher, index: LatentIndex, cluster: 
     from core.generate import DEFAULT_SAMPLE_TEMPERATURE, sample_faces
 
     faces = sample_faces(model, SHARE_SAMPLES, DEFAULT_SAMPLE_TEMPERATURE, seed=12345)
+    return share_of(faces, base, index, cluster)
+
+
+def share_of(faces: list[Drawing], base: Sketcher, index: LatentIndex, cluster: int) -> float:
+    """The fraction of `faces` that the base model's index assigns to `cluster` (an empty face
+    counts as a miss)."""
     drawn = [f for f in faces if not f.is_empty]
     if not drawn:
         return 0.0

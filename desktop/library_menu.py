@@ -21,14 +21,14 @@ class LibraryMenu(QMenu):
         super().__init__("Models", parent)
         self.setObjectName("modelLibraryMenu")
         self.current = current
-        self.aboutToShow.connect(self.rebuild)
-        self.rebuild()
+        self.aboutToShow.connect(self.rebuild)  # read when opened, not at window start-up
 
     def rebuild(self) -> None:
         self.clear()
         group = QActionGroup(self)
         current = self.current()
-        for model in library.list_models():
+        models = library.list_models()
+        for model in models:
             action = QAction(model.name, self, checkable=True)
             action.setToolTip(model.describe())
             action.setChecked(current is not None and Path(current) == model.path)
@@ -37,15 +37,17 @@ class LibraryMenu(QMenu):
             self.addAction(action)
         self.setToolTipsVisible(True)
         self.addSeparator()
-        mine = self._current_library_model()
+        mine = self._current_library_model(models)
         rename = self.addAction("Rename current model...", self.rename_current)
         delete = self.addAction("Delete current model...", self.delete_current)
         rename.setEnabled(mine is not None)
         delete.setEnabled(mine is not None)
 
-    def _current_library_model(self) -> library.LibraryModel | None:
+    def _current_library_model(
+        self, models: list[library.LibraryModel] | None = None
+    ) -> library.LibraryModel | None:
         current = self.current()
-        for model in library.list_models():
+        for model in models if models is not None else library.list_models():
             if not model.builtin and current and Path(current) == model.path:
                 return model
         return None

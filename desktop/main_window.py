@@ -395,8 +395,7 @@ class MainWindow(QMainWindow):
             self.analyse_now()
         if self._sample_after_load:
             self._sample_after_load = False
-            self.tabs.setCurrentWidget(self.samples)
-            self.sample(self.samples.temperature(), -1)
+            self._show_samples()
         self.ready.emit()
 
     def open_dataset(self) -> None:
@@ -426,14 +425,13 @@ class MainWindow(QMainWindow):
     def _cluster_menu(self, cluster: int, where) -> None:
         menu = QMenu(self)
         menu.addAction(f"Retrain on cluster {cluster}...", lambda: self.retrain(cluster))
-        menu.addAction(
-            f"Random faces like cluster {cluster}",
-            lambda: (
-                self.tabs.setCurrentWidget(self.samples),
-                self.sample(self.samples.temperature(), cluster),
-            ),
-        )
+        menu.addAction(f"Random faces like cluster {cluster}", lambda: self._show_samples(cluster))
         menu.popup(where.toPoint())
+
+    def _show_samples(self, cluster: int = -1) -> None:
+        """Switch to the random faces and draw new ones (-1: from the whole prior)."""
+        self.tabs.setCurrentWidget(self.samples)
+        self.sample(self.samples.temperature(), cluster)
 
     def reindex(self) -> None:
         if self.workspace:

@@ -102,6 +102,8 @@ def train_cmd(args: argparse.Namespace) -> int:
         raise BadRequest(f"unknown preset {args.preset!r}; choose from {', '.join(PRESETS)}")
     if not str(args.out).endswith(".safetensors"):
         raise BadRequest("--out must end in .safetensors (models are never pickles)")
+    if args.scratch and args.cluster is None:
+        raise BadRequest("--scratch only goes with --cluster")
     device = pick_device(args.device)
     info = {"command": "sketchbook " + " ".join(sys.argv[1:])}
     tune = None
@@ -127,12 +129,12 @@ def train_cmd(args: argparse.Namespace) -> int:
             tune = replace(tune, lr=1e-3)
         else:  # the cluster becomes the prior first, then the fine-tune teaches its style
             base, info["recentred"] = choose_start(indexer, index, args.cluster)
+        architecture = indexer
     else:
-        base = Sketcher.load(args.init, device="cpu") if args.init else None
+        base = architecture = Sketcher.load(args.init, device="cpu") if args.init else None
         sources = [
             (Path(p).name, read_dataset(p), r) for p, r in zip(args.data, repeats, strict=True)
         ]
-    architecture = base or (indexer if args.cluster is not None else None)
     config = architecture.config if architecture else PRESETS[args.preset]
     data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
     default_steps = tune.steps if tune else (1000 if base else 20000)
@@ -148,8 +150,6 @@ def train_cmd(args: argparse.Namespace) -> int:
         kl_full_from_start=base is not None,
     )
     info.update({"base": base.path if base else None, "preset": None if base else args.preset})
-    if args.scratch and args.cluster is None:
-        raise BadRequest("--scratch only goes with --cluster")
     stop = {"now": False}
 
     def on_term(signum, frame):  # noqa: ARG001 - signal's signature
