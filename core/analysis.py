@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,11 +27,17 @@ class Analysis:
 
 
 def analyse(
-    sketcher: Sketcher, index: LatentIndex, drawing: Drawing, neighbours: int = 6
+    sketcher: Sketcher,
+    index: LatentIndex,
+    drawing: Drawing,
+    neighbours: int = 6,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Analysis:
     """Encode, reconstruct (exactly what `Sketcher.reconstruct` gives), cluster, place on the
-    map and find the nearest dataset drawings. Raises BadDrawing for an empty drawing."""
-    mu, (reconstruction,) = sketcher.encode_and_reconstruct([drawing])
+    map and find the nearest dataset drawings. Raises BadDrawing for an empty drawing, and
+    Superseded as soon as `should_stop` says a newer drawing is waiting (the live view asks
+    after every stroke, and a stale answer would only delay the next one)."""
+    mu, (reconstruction,) = sketcher.encode_and_reconstruct([drawing], should_stop=should_stop)
     assignment = index.assign(mu)[0]
     return Analysis(
         z=mu[0],

@@ -166,13 +166,16 @@ class Sketcher:
         seed: int | None,
         max_len: int | None,
         row_limits: list[int] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> list[Drawing]:
         """Decode from the start token: one drawing per row of z (on the model's device)."""
         start = torch.zeros(len(z), 5, device=self.device)
         start[:, 2] = 1.0
         prefixes = [[] for _ in range(len(z))]
         stepper = DecoderStepper(self.model, z)
-        return self._run(stepper, start, prefixes, temperature, greedy, seed, max_len, row_limits)
+        return self._run(
+            stepper, start, prefixes, temperature, greedy, seed, max_len, row_limits, should_stop
+        )
 
     def _run(
         self,
@@ -184,8 +187,10 @@ class Sketcher:
         seed: int | None,
         max_len: int | None,
         row_limits: list[int] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> list[Drawing]:
-        """Step the decoder; each row ends at its end token, or at its own limit if given."""
+        """Step the decoder; each row ends at its end token, or at its own limit if given.
+        `should_stop` is asked every few steps; when it says yes, Superseded is raised."""
         b = point.shape[0]
         limit = max_len or self.config.max_len
         noise = None
@@ -196,7 +201,7 @@ class Sketcher:
                 [torch.rand(limit, 2, generator=gen), torch.randn(limit, 2, generator=gen)], 1
             )
             noise = noise.to(self.device)
-        out = stepper.run(point, noise, temperature, limit).cpu().numpy()
+        out = stepper.run(point, noise, temperature, limit, should_stop).cpu().numpy()
         drawings = []
         for i in range(b):
             seq = out[i]
@@ -263,14 +268,16 @@ class Sketcher:
         temperature: float = DEFAULT_TEMPERATURE,
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
+        should_stop: Callable[[], bool] | None = None,
     ) -> tuple[np.ndarray, list[Drawing]]:
         """mu of each drawing and its reconstruction, which is at most RECON_LENGTH_FACTOR times
-        the drawing's own length (each row's limit is its own: the batch never changes a face)."""
+        the drawing's own length (each row's limit is its own: the batch never changes a face).
+        A live caller passes `should_stop` to give up (Superseded) once its answer is stale."""
         batch, lengths = self.batch(drawings)
         mu, _ = self.model.encode(batch[:, 1:], lengths)
         limits = [
             min(self.config.max_len, int(RECON_LENGTH_FACTOR * n) + RECON_LENGTH_SLACK)
             for n in lengths.tolist()
         ]
-        faces = self._decode(mu, temperature, greedy, seed, max(limits), limits)
+        faces = self._decode(mu, temperature, greedy, seed, max(limits), limits, should_stop)
         return mu.cpu().numpy(), faces

@@ -11,12 +11,19 @@ from core.strokes import Drawing
 ANIMATION_MS = 350  # a whole reconstruction appears within this, point by point
 
 
-def drawing_path(drawing: Drawing, rect: QRectF, margin: float = 6.0) -> QPainterPath:
-    """The drawing's strokes as one path fitted into `rect` (aspect kept, centred)."""
+def drawing_path(
+    drawing: Drawing,
+    rect: QRectF,
+    margin: float = 6.0,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> QPainterPath:
+    """The drawing's strokes as one path fitted into `rect` (aspect kept, centred). `bounds`
+    fits another box instead of the drawing's own: a face being animated stays where the whole
+    face will be, rather than zooming as it grows."""
     path = QPainterPath()
     if drawing is None or drawing.is_empty:
         return path
-    x0, y0, x1, y1 = drawing.bbox()
+    x0, y0, x1, y1 = bounds if bounds is not None else drawing.bbox()
     w, h = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
     scale = min((rect.width() - 2 * margin) / w, (rect.height() - 2 * margin) / h)
     ox = rect.left() + (rect.width() - w * scale) / 2
@@ -119,7 +126,12 @@ class DrawingView(QWidget):
             if self._cached_path is None or self._cached_path[0] != key:
                 self._cached_path = (
                     key,
-                    drawing_path(visible, area, margin=max(4.0, area.width() / 14)),
+                    drawing_path(
+                        visible,
+                        area,
+                        margin=max(4.0, area.width() / 14),
+                        bounds=self.drawing.bbox(),
+                    ),
                 )
             width = 2.0 if area.width() < 200 else 3.0
             painter.setPen(

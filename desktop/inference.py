@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from core.errors import SketchbookError
+from core.errors import SketchbookError, Superseded
 
 # served first when several kinds wait: what the person is doing right now
 PRIORITY = ("load", "analyse", "walk", "complete", "interpolate", "samples", "index")
@@ -77,6 +77,11 @@ class InferenceService(QObject):
         if not self._thread.is_alive() and not self._stopping:
             self._thread.start()  # on first use, so nothing competes with the window's start-up
         return request
+
+    def is_waiting(self, kind: str) -> bool:
+        """Whether a request of `kind` waits: a running job of that kind asks this (cheaply,
+        every few milliseconds) to stop early, since its answer is already out of date."""
+        return kind in self._pending  # one dict lookup; atomic under the GIL
 
     def pending_kinds(self) -> list[str]:
         with self._lock:
@@ -144,6 +149,8 @@ class InferenceService(QObject):
                 result = job()
             except Cancelled:
                 self.failed.emit(kind, request, "cancelled")
+            except Superseded:
+                self.dropped += 1  # the newer request that overtook it answers instead
             except SketchbookError as exc:
                 self.failed.emit(kind, request, str(exc))
             except Exception as exc:  # a bug: say so in the window, keep the thread alive

@@ -121,7 +121,6 @@ class MainWindow(QMainWindow):
     # ================================================================== building
     def _build_panels(self) -> None:
         self.canvas = SketchCanvas()
-        self.canvas.strokeFinished.connect(self.analyse_now)
         self.canvas.strokeMoved.connect(self._analyse_while_drawing)
         self.canvas.drawingChanged.connect(self._drawing_changed)
         canvas_box = QGroupBox("Your drawing (Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+N clear)")
@@ -458,7 +457,8 @@ class MainWindow(QMainWindow):
             self.cluster_panel.reset()
             self.map.clear_marker()
             self.samples.set_cluster(None)
-        elif not self.canvas.current:
+        elif not self.canvas.current:  # pen-up, undo, redo: one analysis of the newest drawing
+            self._analyse_while_drawing.cancel()  # a trailing live request would only repeat it
             self.analyse_now()
 
     @qthrottled(timeout=LIVE_MS)
@@ -471,8 +471,9 @@ class MainWindow(QMainWindow):
             return
         from core.analysis import analyse
 
-        ws, drawing = self.workspace, self.canvas.drawing()
-        self.service.submit("analyse", lambda: analyse(ws.sketcher, ws.index, drawing))
+        ws, drawing, service = self.workspace, self.canvas.drawing(), self.service
+        stale = lambda: service.is_waiting("analyse")  # noqa: E731 - read on the worker
+        self.service.submit("analyse", lambda: analyse(ws.sketcher, ws.index, drawing, 6, stale))
 
     def _show_analysis(self, analysis) -> None:
         self.last_analysis = analysis

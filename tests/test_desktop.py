@@ -80,6 +80,27 @@ def test_a_burst_of_strokes_is_answered_for_the_newest_drawing_only(window, qtbo
     np.testing.assert_allclose(window.last_analysis.z, expected[0], atol=1e-4)
 
 
+def test_a_pen_up_asks_the_model_once(window, qtbot, monkeypatch):
+    """Lifting the pen costs one model run, not one per signal (stroke finished, drawing
+    changed, the live throttle's trailing call): a second run would delay the answer."""
+    asked_with_pen_up = []
+    submit = window.service.submit
+
+    def counting(kind, job):
+        if kind == "analyse" and not window.canvas.current:
+            asked_with_pen_up.append(window.canvas.drawing().num_points)
+        return submit(kind, job)
+
+    monkeypatch.setattr(window.service, "submit", counting)
+    face = generate_faces(1, seed=29)[0]
+    for stroke in canvas_points(window.canvas, face):
+        asked_with_pen_up.clear()
+        draw_stroke(window.canvas, stroke, between=lambda: qtbot.wait(2))  # a hand's pace
+        qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
+        qtbot.wait(200)  # longer than the live throttle, so a trailing call would have come
+        assert asked_with_pen_up == [window.canvas.drawing().num_points]
+
+
 def test_dragging_the_map_cursor_generates_faces(window, qtbot):
     index = window.workspace.index
     lo, hi = index.map_xy.min(0), index.map_xy.max(0)

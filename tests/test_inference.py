@@ -93,3 +93,31 @@ def test_a_burst_of_requests_runs_only_the_newest(qtbot):
     assert receiver.results == [("load", "loaded"), ("walk", 19)]
     assert service.dropped == 19
     service.stop()
+
+
+def test_a_live_job_overtaken_by_a_newer_one_stops_and_only_the_newest_answers(qtbot):
+    """A pen-up while the previous stroke's analysis still runs: the old one stops at its next
+    check (no result, no error shown) and the new drawing's answer comes right after."""
+    from core.errors import Superseded
+
+    service = InferenceService()
+    receiver = Receiver(service)
+    started = threading.Event()
+
+    def stale_analysis():
+        started.set()
+        for _ in range(5000):  # 5 s if nobody overtakes it
+            if service.is_waiting("analyse"):
+                raise Superseded("newer drawing")
+            threading.Event().wait(0.001)
+        return "stale"
+
+    service.submit("analyse", stale_analysis)
+    assert started.wait(5)
+    assert not service.is_waiting("analyse")
+    service.submit("analyse", lambda: "newest")
+    qtbot.waitUntil(lambda: service.is_idle() and bool(receiver.results), timeout=2000)
+    qtbot.wait(50)
+    assert receiver.results == [("analyse", "newest")]
+    assert receiver.failures == []
+    service.stop()

@@ -12,7 +12,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from core.errors import BadDrawing, BadModel
+from core.errors import BadDrawing, BadModel, Superseded
 from core.faces import generate_faces
 from core.model import PRESETS, SketchRNN
 from core.modelfile import FORMAT, load_model, save_model
@@ -155,3 +155,31 @@ def test_a_reconstruction_is_never_much_longer_than_its_drawing(sketcher: Sketch
     for face, redrawn in zip(faces + faces[:3], batch + alone, strict=True):
         n = len(model_sequence(face, sketcher.scale, sketcher.config.max_len))
         assert 0 < redrawn.num_points <= RECON_LENGTH_FACTOR * n + RECON_LENGTH_SLACK
+
+
+def test_a_stale_reconstruction_stops_early_and_a_live_one_is_unchanged(sketcher: Sketcher):
+    """The live view asks, every few points, whether a newer drawing waits: if so the decoder
+    gives up at once (nothing is shown for the stale drawing); if not, asking changes nothing."""
+    faces = generate_faces(2, seed=5)
+    asked = []
+
+    def never() -> bool:
+        asked.append(1)
+        return False
+
+    plain = sketcher.encode_and_reconstruct(faces, temperature=0.2, seed=4)
+    watched = sketcher.encode_and_reconstruct(faces, temperature=0.2, seed=4, should_stop=never)
+    np.testing.assert_array_equal(plain[0], watched[0])
+    for a, b in zip(plain[1], watched[1], strict=True):
+        np.testing.assert_array_equal(a.points(), b.points())
+    assert asked, "the decoder never asked whether it was still wanted"
+
+    calls = []
+
+    def newer_waits() -> bool:
+        calls.append(1)
+        return True
+
+    with pytest.raises(Superseded):
+        sketcher.encode_and_reconstruct(faces, should_stop=newer_waits)
+    assert len(calls) == 1  # asked before the first point, and nothing was decoded after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import signal
 import sys
@@ -46,6 +47,13 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    p.add_argument(
+        "--kl-tolerance",
+        type=float,
+        default=None,
+        help="free nats per latent dimension: KL below this is not penalised "
+        "(default: the preset's or --init's, 0.2); higher keeps more of each drawing in z",
+    )
     p.add_argument(
         "--cluster",
         type=int,
@@ -108,8 +116,6 @@ def train_cmd(args: argparse.Namespace) -> int:
     info = {"command": "sketchbook " + " ".join(sys.argv[1:])}
     tune = None
     if args.cluster is not None:
-        from dataclasses import replace
-
         from core.commands.latent_cmds import parse_k
         from core.retrain_plan import FINE_TUNES
         from core.specialise import choose_start, cluster_dataset
@@ -126,7 +132,7 @@ def train_cmd(args: argparse.Namespace) -> int:
         tune = FINE_TUNES["quick"]
         if args.scratch:  # the cluster's drawings only, on new weights of the same architecture
             info["indexed_by"], base = indexer.path, None
-            tune = replace(tune, lr=1e-3)
+            tune = dataclasses.replace(tune, lr=1e-3)
         else:  # the cluster becomes the prior first, then the fine-tune teaches its style
             base, info["recentred"] = choose_start(indexer, index, args.cluster)
         architecture = indexer
@@ -136,6 +142,10 @@ def train_cmd(args: argparse.Namespace) -> int:
             (Path(p).name, read_dataset(p), r) for p, r in zip(args.data, repeats, strict=True)
         ]
     config = architecture.config if architecture else PRESETS[args.preset]
+    if args.kl_tolerance is not None:
+        if not 0 <= args.kl_tolerance < 10:
+            raise BadRequest("--kl-tolerance must be between 0 and 10 nats per dimension")
+        config = dataclasses.replace(config, kl_tolerance=args.kl_tolerance)
     data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
     default_steps = tune.steps if tune else (1000 if base else 20000)
     steps = args.steps if args.steps is not None else default_steps
