@@ -166,6 +166,49 @@ def test_a_corrupt_dataset_gives_a_message_and_keeps_the_current_one(
     assert len(window.canvas.strokes) == len(face.strokes)
 
 
+def test_a_model_that_does_not_fit_gives_a_message_and_keeps_everything(
+    window, qtbot, tmp_path, messages
+):
+    import dataclasses
+    import json
+
+    from safetensors.torch import save_file
+
+    from core.model import PRESETS, SketchRNN
+    from core.modelfile import FORMAT
+
+    wrong = tmp_path / "wrong.safetensors"  # says tiny, holds weights of another size
+    other = SketchRNN(dataclasses.replace(PRESETS["tiny"], z_size=8))
+    metadata = {"format": FORMAT, "config": json.dumps(PRESETS["tiny"].to_dict()), "scale": "1"}
+    save_file(dict(other.state_dict()), str(wrong), metadata=metadata)
+    before = window.workspace
+    face = generate_faces(1, seed=26)[0]
+    draw(window.canvas, face)
+    window.load(str(wrong), str(before.data_path))
+    qtbot.waitUntil(lambda: bool(messages), timeout=WAIT)
+    assert "does not fit" in messages[-1]
+    assert window.workspace is before
+    assert len(window.canvas.strokes) == len(face.strokes)
+
+
+def test_a_dataset_of_one_face_opens_and_the_drawing_stays(window, qtbot, tmp_path, messages):
+    from core.formats import write_ndjson
+
+    one = tmp_path / "one.ndjson"
+    write_ndjson(generate_faces(1, seed=27), one)
+    face = generate_faces(1, seed=28)[0]
+    draw(window.canvas, face)
+    window.load(None, str(one), keep_model=True)
+    qtbot.waitUntil(lambda: window.workspace.data_path.name == "one.ndjson", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
+    assert len(window.workspace.index.mu) == 1
+    assert len(window.canvas.strokes) == len(face.strokes)
+    window.analyse_now()  # the drawing is still analysed against the one face
+    qtbot.waitUntil(lambda: window.last_analysis is not None, timeout=WAIT)
+    assert window.last_analysis.cluster == 0
+    assert messages == []
+
+
 def test_saving_to_the_collection_keeps_the_drawing(window, qtbot, private_home):
     from core.collection import load_collection
 
