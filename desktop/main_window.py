@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -29,6 +29,7 @@ from core.strokes import Drawing
 from desktop import keep
 from desktop.autosaver import Autosaver
 from desktop.canvas import SketchCanvas
+from desktop.choice_menu import fill_choice_menu
 from desktop.cluster_panel import ClusterPanel
 from desktop.completion_panel import CompletionPanel
 from desktop.drawing_view import DrawingView
@@ -43,6 +44,7 @@ from desktop.walk_panel import WalkPanel
 DATA_FILTER = "Drawings (*.ndjson *.npz *.bin *.json);;All files (*)"
 MODEL_FILTER = "Latent Sketchbook models (*.safetensors);;All files (*)"
 RECENT = 8
+CLUSTER_COUNTS = range(2, 13)  # what Model > Number of clusters offers besides automatic
 LIVE_MS = 120  # analysis rate while a stroke is still being drawn
 WALK_TEMPERATURE = 0.05
 START_DELAY_MS = 150
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.service.progress.connect(self._on_progress)
         self.autosaver = Autosaver()
         self.projection = self._remembered_projection()
+        self.clusters = str(self.settings.value("clusters", "auto"))
         self._build_panels()
         self._build_menus()
         self._build_status_bar()
@@ -248,30 +251,32 @@ class MainWindow(QMainWindow):
         )
         self.library_menu.modelChosen.connect(self.switch_model)
         self.model_menu.addMenu(self.library_menu)
-        self._build_projection_menu(self.model_menu.addMenu("Map projection"))
+        self._build_map_menus()
         self.model_menu.addSeparator()
         self._action(self.model_menu, "Re-index dataset", self.reindex, None, "reindex")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About Latent Sketchbook", self.about)
         self._refresh_recent()
 
-    def _build_projection_menu(self, menu: QMenu) -> None:
+    def _build_map_menus(self) -> None:
         from core.projections import umap_available
 
-        group = QActionGroup(self)
-        for name, text in (
-            ("pca", "PCA (stable, invertible)"),
-            ("umap", "UMAP (keeps neighbours)"),
-        ):
-            action = QAction(text, self, checkable=True)
-            action.setObjectName(f"projection_{name}")
-            action.setChecked(name == self.projection)
-            action.triggered.connect(lambda _=False, n=name: self.set_projection(n))
-            group.addAction(action)
-            menu.addAction(action)
-            if name == "umap" and not umap_available():
-                action.setEnabled(False)
-                action.setText(text + " - needs: pip install umap-learn")
+        fill_choice_menu(
+            self.model_menu.addMenu("Map projection"),
+            [("pca", "PCA (stable, invertible)"), ("umap", "UMAP (keeps neighbours)")],
+            self.projection,
+            self.set_projection,
+            "projection",
+            disabled=None if umap_available() else {"umap": "needs: pip install umap-learn"},
+        )
+        fill_choice_menu(
+            self.model_menu.addMenu("Number of clusters"),
+            [("auto", "Automatic (best silhouette)")]
+            + [(str(k), f"{k} clusters") for k in CLUSTER_COUNTS],
+            self.clusters,
+            self.set_clusters,
+            "clusters",
+        )
 
     def _remembered_projection(self) -> str:
         from core.projections import umap_available
@@ -285,6 +290,17 @@ class MainWindow(QMainWindow):
         self.settings.setValue("projection", name)
         if self.workspace:
             self.load(None, str(self.workspace.data_path), keep_model=True)
+
+    def set_clusters(self, value: str) -> None:
+        """Cluster the dataset again into this many clusters ("auto": the best silhouette);
+        remembered, and kept when the model changes (after a retrain too)."""
+        self.clusters = value
+        self.settings.setValue("clusters", value)
+        if self.workspace:
+            self.load(None, str(self.workspace.data_path), keep_model=True)
+
+    def _k(self) -> int | str:
+        return int(self.clusters) if self.clusters.isdigit() else "auto"
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -343,14 +359,20 @@ class MainWindow(QMainWindow):
 
     # ================================================================== loading
     def load(
-        self, model: str | None, data: str | None, keep_model: bool = False, k: int | str = "auto"
+        self,
+        model: str | None,
+        data: str | None,
+        keep_model: bool = False,
+        k: int | str | None = None,
     ) -> None:
-        """Load a model and dataset in the background; the current ones stay usable until then."""
+        """Load a model and dataset in the background; the current ones stay usable until then.
+        `k` None: the number of clusters the person chose (Model > Number of clusters)."""
         from core import workspace as ws_module
 
         if self._closed:
             return  # a start-up load scheduled before the window was closed
         sketcher = self.workspace.sketcher if keep_model and self.workspace else None
+        k = self._k() if k is None else k
         report, notices, projection = self.service.report, [], self.projection
 
         def job():

@@ -235,6 +235,27 @@ def test_temperature_and_layout_are_remembered(
     second.close()
 
 
+def test_the_chosen_number_of_clusters_is_used_remembered_and_kept_for_a_new_model(
+    window, qtbot, tiny_model, procedural_file
+):
+    from PySide6.QtGui import QAction
+
+    window.findChild(QAction, "clusters_3").trigger()
+    qtbot.waitUntil(lambda: window.workspace.index.k == 3, timeout=WAIT)
+    assert "3 clusters" in window.status_data.text()
+    assert window.settings.value("clusters") == "3"
+    before = window.workspace
+    window.switch_model(str(tiny_model))  # as after a retrain
+    qtbot.waitUntil(lambda: window.workspace is not before, timeout=WAIT)
+    assert window.workspace.index.k == 3
+    again = create_window(
+        model=str(tiny_model), data=str(procedural_file), settings=window.settings
+    )
+    qtbot.addWidget(again)
+    assert again.findChild(QAction, "clusters_3").isChecked()
+    again.close()
+
+
 def test_loading_can_be_cancelled_and_the_open_dataset_stays(
     window, qtbot, procedural_file, tmp_path
 ):
