@@ -1,5 +1,7 @@
 """The desktop's budgets, measured offscreen with real Qt events: pen-up to reconstruction,
-cluster and map marker painted (real faces replayed through the canvas); generated faces per
+cluster and map marker painted (real faces replayed through the canvas; the reconstruction is
+drawn point by point, so "painted" is its first points on screen, and the time until the
+decoder has ended and the whole face is in the view is reported beside it); generated faces per
 second while dragging the map cursor; the longest event-loop stall while the model is busy
 (a 5 ms QTimer heartbeat); and the time from launch to the window shown.
 
@@ -103,7 +105,7 @@ def run(n_faces: int = 30) -> dict:
     # pen-up -> reconstruction, cluster and marker painted
     faces = read_dataset(sample_faces_path()).drawings()
     rng = np.random.default_rng(0)
-    latencies = []
+    latencies, whole = [], []
     with Heartbeat() as beat:
         for i in rng.choice(len(faces), n_faces, replace=False):
             window.canvas.clear()
@@ -115,17 +117,27 @@ def run(n_faces: int = 30) -> dict:
                     window.canvas, stroke, between=app.processEvents
                 )  # ends with the pen-up
                 start = time.perf_counter()
+                # the answer to this pen-up is on screen: its cluster, its marker and the
+                # reconstruction's first points (the view draws it point by point from there)
                 spin_until(
-                    app, lambda b=before: window.last_analysis is not b and window.service.is_idle()
+                    app,
+                    lambda: window.service.latest["analyse"] == window._shown.get("analyse"),
                 )
                 window.reconstruction.repaint()
                 window.cluster_panel.repaint()
                 window.map.viewport().repaint()
                 latencies.append((time.perf_counter() - start) * 1000)
+                # and the decoder has ended: the whole reconstruction is in the view
+                spin_until(
+                    app, lambda b=before: window.last_analysis is not b and window.service.is_idle()
+                )
+                whole.append((time.perf_counter() - start) * 1000)
         results["stall_while_drawing_ms"] = round(beat.longest, 1)
     lat = np.array(latencies)
     results["pen_up_to_painted_median_ms"] = round(float(np.median(lat)), 1)
     results["pen_up_to_painted_p95_ms"] = round(float(np.percentile(lat, 95)), 1)
+    results["pen_up_to_whole_reconstruction_median_ms"] = round(float(np.median(whole)), 1)
+    results["pen_up_to_whole_reconstruction_p95_ms"] = round(float(np.percentile(whole, 95)), 1)
     results["pen_ups_measured"] = len(lat)
 
     # dragging the map cursor: how many faces reach the screen per second

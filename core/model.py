@@ -179,14 +179,16 @@ class DecoderStepper:
         temperature: float,
         limit: int,
         should_stop: Callable[[], bool] | None = None,
+        on_first_rows: Callable[[torch.Tensor], None] | None = None,
     ) -> torch.Tensor:
         """Generate up to `limit` rows (b, n, 5) after the input rows `point`; stops when every
         row has drawn its end token. `noise` None means greedy.
 
         Runs in chunks of CHUNK steps and asks `should_stop` between them, so a request that
         was overtaken stops within a few milliseconds (raising Superseded) instead of
-        finishing a face nobody will see. Chunking never changes the result: step i always
-        uses noise row i.
+        finishing a face nobody will see. The first chunk is FIRST_CHUNK steps, and
+        `on_first_rows` gets them at once, so a view can start drawing within a millisecond
+        or two. Chunking never changes the result: step i always uses noise row i.
         """
         head = self.model.head
         greedy = noise is None
@@ -198,13 +200,15 @@ class DecoderStepper:
         while made < limit:
             if should_stop is not None and should_stop():
                 raise Superseded("a newer request replaced this one")
-            n = min(CHUNK, limit - made)
+            n = min(CHUNK if parts else FIRST_CHUNK, limit - made)
             out, h, c, done = _generate(
                 point, h, c, done, self.constant, self.w_point, self.w_hh, head_w, head_b,
                 noise[made : made + n], temperature, greedy, self.m, n,
             )  # fmt: skip
             parts.append(out)
             made += out.shape[1]
+            if on_first_rows is not None and len(parts) == 1:
+                on_first_rows(out)
             point = out[:, -1]
             if out.shape[1] < n or bool(done.all()):
                 break
@@ -214,6 +218,7 @@ class DecoderStepper:
 
 # steps generated between two checks of should_stop: ~2 ms of decoding at batch 1 on a CPU
 CHUNK = 16
+FIRST_CHUNK = 8  # what a live view gets to draw first
 
 
 def _generate_steps(

@@ -167,6 +167,7 @@ class Sketcher:
         max_len: int | None,
         row_limits: list[int] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        on_first_points: Callable[[list[Drawing]], None] | None = None,
     ) -> list[Drawing]:
         """Decode from the start token: one drawing per row of z (on the model's device)."""
         start = torch.zeros(len(z), 5, device=self.device)
@@ -174,7 +175,16 @@ class Sketcher:
         prefixes = [[] for _ in range(len(z))]
         stepper = DecoderStepper(self.model, z)
         return self._run(
-            stepper, start, prefixes, temperature, greedy, seed, max_len, row_limits, should_stop
+            stepper,
+            start,
+            prefixes,
+            temperature,
+            greedy,
+            seed,
+            max_len,
+            row_limits,
+            should_stop,
+            on_first_points,
         )
 
     def _run(
@@ -188,10 +198,11 @@ class Sketcher:
         max_len: int | None,
         row_limits: list[int] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        on_first_points: Callable[[list[Drawing]], None] | None = None,
     ) -> list[Drawing]:
         """Step the decoder; each row ends at its end token, or at its own limit if given.
-        `should_stop` is asked every few steps; when it says yes, Superseded is raised."""
-        b = point.shape[0]
+        `should_stop` is asked every few steps; when it says yes, Superseded is raised.
+        `on_first_points` gets the drawings' first few points as soon as they are drawn."""
         limit = max_len or self.config.max_len
         noise = None
         if not greedy:
@@ -201,9 +212,23 @@ class Sketcher:
                 [torch.rand(limit, 2, generator=gen), torch.randn(limit, 2, generator=gen)], 1
             )
             noise = noise.to(self.device)
-        out = stepper.run(point, noise, temperature, limit, should_stop).cpu().numpy()
+        on_rows = None
+        if on_first_points is not None:
+            on_rows = lambda rows: on_first_points(self._drawings(rows, prefixes, row_limits))  # noqa: E731
+        out = stepper.run(point, noise, temperature, limit, should_stop, on_rows)
+        return self._drawings(out, prefixes, row_limits)
+
+    def _drawings(
+        self,
+        rows: torch.Tensor,
+        prefixes: list[list[np.ndarray]],
+        row_limits: list[int] | None,
+    ) -> list[Drawing]:
+        """Generated stroke-5 rows (b, n, 5) back to drawings, each cut at its end token or its
+        own limit, after the strokes it was primed with."""
+        out = rows.cpu().numpy()
         drawings = []
-        for i in range(b):
+        for i in range(len(out)):
             seq = out[i]
             ends = np.flatnonzero(seq[:, 4] > 0.5)
             n = int(ends[0]) if len(ends) else len(seq)
@@ -273,11 +298,36 @@ class Sketcher:
         """mu of each drawing and its reconstruction, which is at most RECON_LENGTH_FACTOR times
         the drawing's own length (each row's limit is its own: the batch never changes a face).
         A live caller passes `should_stop` to give up (Superseded) once its answer is stale."""
+        mu, limits = self.encode_for_reconstruction(drawings)
+        faces = self.reconstruct_from(mu, limits, temperature, greedy, seed, should_stop)
+        return mu.cpu().numpy(), faces
+
+    @torch.inference_mode()
+    def encode_for_reconstruction(self, drawings: list[Drawing]) -> tuple[torch.Tensor, list[int]]:
+        """The first half of `encode_and_reconstruct`: mu (on the model's device) and the most
+        points each reconstruction may have. The live view places the drawing on the map and in
+        its cluster from mu before the decoder has drawn anything."""
         batch, lengths = self.batch(drawings)
         mu, _ = self.model.encode(batch[:, 1:], lengths)
         limits = [
             min(self.config.max_len, int(RECON_LENGTH_FACTOR * n) + RECON_LENGTH_SLACK)
             for n in lengths.tolist()
         ]
-        faces = self._decode(mu, temperature, greedy, seed, max(limits), limits, should_stop)
-        return mu.cpu().numpy(), faces
+        return mu, limits
+
+    @torch.inference_mode()
+    def reconstruct_from(
+        self,
+        mu: torch.Tensor,
+        limits: list[int],
+        temperature: float = DEFAULT_TEMPERATURE,
+        greedy: bool = False,
+        seed: int | None = DEFAULT_SEED,
+        should_stop: Callable[[], bool] | None = None,
+        on_first_points: Callable[[list[Drawing]], None] | None = None,
+    ) -> list[Drawing]:
+        """The second half: decode each mu up to its limit. `on_first_points` gets the first few
+        points of each, so a view can start drawing them before the decoder ends."""
+        return self._decode(
+            mu, temperature, greedy, seed, max(limits), limits, should_stop, on_first_points
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -32,10 +33,17 @@ class ClusterPanel(QWidget):
         self.drawings: list[Drawing] = []
         self.cluster: int | None = None
         self._neighbours: np.ndarray = np.zeros(0, int)
+        # plain text in the cluster's colour, no word wrap: a rich-text, wrapping label was laid
+        # out again on every stroke and cost ~6 ms of the pen-up's first paint
         self.label = QLabel("Draw a face to see its cluster")
         self.label.setObjectName("clusterLabel")
         self.label.setAccessibleName("Cluster of the drawing")
-        self.label.setWordWrap(True)
+        bold = self.label.font()
+        bold.setBold(True)
+        self.label.setFont(bold)
+        self.detail = QLabel("")
+        self.detail.setObjectName("clusterDetail")
+        self._plain_palette = self.label.palette()
         self.confidence = QProgressBar()
         self.confidence.setObjectName("clusterConfidence")
         self.confidence.setRange(0, 100)
@@ -55,7 +63,10 @@ class ClusterPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.medoid)
         side = QVBoxLayout()
-        side.addWidget(self.label)
+        heading = QHBoxLayout()
+        heading.addWidget(self.label)
+        heading.addWidget(self.detail, 1)
+        side.addLayout(heading)
         side.addWidget(self.confidence)
         side.addWidget(self.retrain)
         side.addWidget(QLabel("members"))
@@ -76,15 +87,15 @@ class ClusterPanel(QWidget):
     def show_analysis(self, cluster: int, confidence: float, neighbours: np.ndarray) -> None:
         if self.index is None:
             return
-        r, g, b = cluster_colour(cluster)
-        size = int(self.index.cluster_sizes()[cluster])
-        self.label.setText(
-            f"<b style='color: rgb({r},{g},{b})'>Cluster {cluster}</b> of {self.index.k} "
-            f"&middot; {size} faces"
-        )
         self.confidence.setValue(round(confidence * 100))
         if cluster != self.cluster:
             self.cluster = cluster
+            size = int(self.index.cluster_sizes()[cluster])
+            palette = self.label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(*cluster_colour(cluster)))
+            self.label.setPalette(palette)
+            self.label.setText(f"Cluster {cluster}")
+            self.detail.setText(f"of {self.index.k} \u00b7 {size} faces")
             self.retrain.setEnabled(True)
             self.medoid.set_drawing(self.drawings[self.index.medoids[cluster]], "medoid")
             members = self.index.members(cluster)
@@ -98,6 +109,8 @@ class ClusterPanel(QWidget):
         self.cluster = None
         self.retrain.setEnabled(False)
         self.label.setText("Draw a face to see its cluster")
+        self.label.setPalette(self._plain_palette)
+        self.detail.setText("")
         self.confidence.setValue(0)
         self.medoid.set_drawing(None)
         self.members.set_faces([])

@@ -59,6 +59,7 @@ class InferenceService(QObject):
         self._stopping = False
         self._running = False
         self._running_kind: str | None = None
+        self._running_request = 0
         self.latest: dict[str, int] = {}
         self.dropped = 0
         self._thread = threading.Thread(target=self._loop, name="inference", daemon=True)
@@ -77,6 +78,11 @@ class InferenceService(QObject):
         if not self._thread.is_alive() and not self._stopping:
             self._thread.start()  # on first use, so nothing competes with the window's start-up
         return request
+
+    def publish(self, result: Any) -> None:
+        """An early result of the running job (called on the worker): it reaches the window
+        as its kind and request id, like the final one that follows it."""
+        self.resultReady.emit(self._running_kind or "", self._running_request, result)
 
     def is_waiting(self, kind: str) -> bool:
         """Whether a request of `kind` waits: a running job of that kind asks this (cheaply,
@@ -131,7 +137,7 @@ class InferenceService(QObject):
                 self._pending, key=lambda k: PRIORITY.index(k) if k in PRIORITY else len(PRIORITY)
             )
             request, job = self._pending.pop(kind)
-            self._running, self._running_kind = True, kind
+            self._running, self._running_kind, self._running_request = True, kind, request
             self._cancel.clear()  # a cancel meant for an earlier job never stops this one
             return kind, request, job
 

@@ -63,10 +63,12 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("latent-sketchbook", "Latent Sketchbook")
         self.workspace = None
         self.last_generated: Drawing | None = None
-        self.last_analysis = None
+        self.last_analysis = None  # the newest complete analysis on screen
+        self.live_analysis = None  # the newest analysis on screen, maybe still being decoded
         self.selected_dataset_face: int | None = None
         self._closed = False
         self._shown: dict[str, int] = {}  # newest request id whose result is on screen, per kind
+        self._live_request: int | None = None  # the analysis whose decoder is still drawing
         self._sample_after_load = False  # a freshly trained model shows its random faces
         self.service = InferenceService(self)
         self.service.resultReady.connect(self._on_result)
@@ -394,6 +396,7 @@ class MainWindow(QMainWindow):
     def _loaded(self, result) -> None:
         workspace, notices = result
         self.workspace = workspace
+        self._forget_live_answers()  # they were worked out under the old model or dataset
         index = workspace.index
         self.map.set_index(index, workspace.drawings)
         self.cluster_panel.set_index(index, workspace.drawings)
@@ -475,6 +478,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(bool(self.canvas.strokes))
         self.redo_action.setEnabled(bool(self.canvas.redo_stack))
         if self.canvas.is_empty():
+            self._forget_live_answers()  # they are for a drawing that is gone
             self.reconstruction.set_drawing(None)
             self.cluster_panel.reset()
             self.map.clear_marker()
@@ -482,6 +486,11 @@ class MainWindow(QMainWindow):
         elif not self.canvas.current:  # pen-up, undo, redo: one analysis of the newest drawing
             self._analyse_while_drawing.cancel()  # a trailing live request would only repeat it
             self.analyse_now()
+
+    def _forget_live_answers(self) -> None:
+        """Analyses asked for so far and still on their way are never shown."""
+        self._shown["analyse"] = self.service.latest.get("analyse", 0)
+        self._live_request = None
 
     @qthrottled(timeout=LIVE_MS)
     def _analyse_while_drawing(self) -> None:
@@ -495,14 +504,26 @@ class MainWindow(QMainWindow):
 
         ws, drawing, service = self.workspace, self.canvas.drawing(), self.service
         stale = lambda: service.is_waiting("analyse")  # noqa: E731 - read on the worker
-        self.service.submit("analyse", lambda: analyse(ws.sketcher, ws.index, drawing, 6, stale))
+        self.service.submit(
+            "analyse",
+            lambda: analyse(ws.sketcher, ws.index, drawing, 6, stale, service.publish),
+        )
 
     def _show_analysis(self, analysis) -> None:
-        self.last_analysis = analysis
+        """A new drawing's answer: cluster, marker, and its reconstruction starting to draw.
+        It usually comes first with the reconstruction's first points (`complete` False)."""
+        self.live_analysis = analysis
         self.reconstruction.set_drawing(analysis.reconstruction)
         self.cluster_panel.show_analysis(analysis.cluster, analysis.confidence, analysis.neighbours)
         self.map.set_marker(analysis.map_xy)
         self.samples.set_cluster(analysis.cluster)
+        if analysis.complete:
+            self._finish_analysis(analysis)
+
+    def _finish_analysis(self, analysis) -> None:
+        """The decoder has ended: the rest of the reconstruction joins the animation."""
+        self.reconstruction.extend_drawing(analysis.reconstruction)
+        self.last_analysis = analysis
         self.analysisShown.emit()
 
     # ================================================================== walking the map
@@ -608,12 +629,17 @@ class MainWindow(QMainWindow):
 
     # ================================================================== results
     def _on_result(self, kind: str, request: int, result) -> None:
+        if kind == "analyse" and result.complete and request == self._live_request:
+            self._live_request = None
+            self._finish_analysis(result)  # the rest of an answer whose start is on screen
+            return
         if request <= self._shown.get(kind, 0):
             return  # a newer answer of this kind is already on screen: never go backwards
         self._shown[kind] = request
         if kind == "load":
             self._loaded(result)
         elif kind == "analyse":
+            self._live_request = None if result.complete else request
             self._show_analysis(result)
         elif kind == "walk":
             self.last_generated = result

@@ -41,12 +41,24 @@ def test_drawing_a_face_shows_reconstruction_cluster_and_map_marker(window, qtbo
     assert (
         window.reconstruction.drawing is not None and window.reconstruction.drawing.num_points > 0
     )
-    assert window.cluster_panel.label.text().startswith("<b")
-    assert "Cluster" in window.cluster_panel.label.text()
+    cluster = window.last_analysis.cluster
+    assert window.cluster_panel.label.text() == f"Cluster {cluster}"
+    assert window.cluster_panel.detail.text().startswith(f"of {window.workspace.index.k}")
     assert window.cluster_panel.confidence.value() > 0
     xs, ys = window.map.marker.getData()
     np.testing.assert_allclose([xs[0], ys[0]], window.last_analysis.map_xy, atol=1e-4)
     assert len(window.cluster_panel.nearest.faces()) == 6
+
+
+def test_clearing_while_the_model_is_still_answering_leaves_the_views_empty(window, qtbot):
+    face = generate_faces(1, seed=32)[0]
+    draw(window.canvas, face)
+    window.canvas.clear()  # the pen-up's analysis is still running or on its way
+    qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
+    qtbot.wait(100)
+    assert window.reconstruction.drawing is None
+    assert window.cluster_panel.cluster is None
+    assert window.map.marker.getData()[0] is None or len(window.map.marker.getData()[0]) == 0
 
 
 def test_undo_redo_and_clear_by_keyboard(window, qtbot):

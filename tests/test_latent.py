@@ -12,6 +12,7 @@ import pytest
 
 from core import indexing
 from core.errors import BadRequest
+from core.faces import generate_faces
 from core.formats import read_dataset
 from core.generate import average_z, cluster_z, complete, interpolate, sample_faces, slerp
 from core.indexing import build_index, cached_index
@@ -324,3 +325,24 @@ def test_asking_for_umap_without_umap_learn_says_how_to_get_it(monkeypatch, sket
     monkeypatch.setattr(projections, "umap_available", lambda: False)
     with pytest.raises(BadRequest, match="pip install"):
         indexing.build_index(sketcher, faces_index[0][:30], k=2, projection="umap")
+
+
+def test_the_live_analysis_shows_its_first_points_early_then_the_same_face_whole(
+    sketcher, faces_index
+):
+    """The window gets the cluster, the map place and the start of the reconstruction before
+    the decoder ends; the finished answer is the same face, drawn on from those points, and is
+    exactly what `Sketcher.reconstruct` gives."""
+    from core.analysis import analyse
+
+    face = generate_faces(1, seed=31)[0]
+    early = []
+    final = analyse(sketcher, faces_index[1], face, on_first_points=early.append)
+    assert len(early) == 1 and not early[0].complete and final.complete
+    first, whole = early[0].reconstruction.points(), final.reconstruction.points()
+    assert 0 < len(first) <= len(whole)
+    np.testing.assert_allclose(first, whole[: len(first)], atol=1e-5)
+    assert early[0].cluster == final.cluster
+    np.testing.assert_allclose(early[0].map_xy, final.map_xy)
+    expected = sketcher.reconstruct([face])[0].points()
+    np.testing.assert_allclose(whole, expected, atol=1e-5)
