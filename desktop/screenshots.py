@@ -44,7 +44,7 @@ def main() -> None:
     from core.formats import read_dataset
     from core.resources import sample_faces_path
     from desktop.app import create_window
-    from desktop.replay import draw
+    from desktop.replay import canvas_points, draw_stroke
 
     app = QApplication.instance() or QApplication([])
     home = tempfile.mkdtemp()
@@ -58,7 +58,9 @@ def main() -> None:
         app.processEvents()
         time.sleep(0.01)
     face = read_dataset(sample_faces_path()).drawings()[args.face]
-    draw(window.canvas, face)
+    for stroke in canvas_points(window.canvas, face):  # stroke by stroke: the marker's trail
+        draw_stroke(window.canvas, stroke)
+        settle(app, window, 0.2)
     settle(app, window, 1.0)
     index = window.workspace.index
     window.map.move_cursor(*[float(v) for v in index.map_xy[index.medoids[1]]])
