@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from core.strokes import Drawing
 
 MIN_STEP = 1.0  # pixels between recorded points; the model simplifies further anyway
+PRESSURE_STEP = 0.05  # pressures varying less than this within a stroke are drawn at one width
 
 
 def smooth_path(points: list[tuple[float, float]]) -> QPainterPath:
@@ -29,6 +30,27 @@ def smooth_path(points: list[tuple[float, float]]) -> QPainterPath:
         path.quadTo(x0, y0, (x0 + x1) / 2, (y0 + y1) / 2)
     path.lineTo(*points[-1])
     return path
+
+
+def pressure_pieces(
+    points: list[tuple[float, float]], pressures: list[float]
+) -> list[tuple[QPainterPath, float]]:
+    """The same smooth stroke as `smooth_path`, cut into its curves, each with the pressure of
+    the point it bends around: a pen's line gets thinner and thicker as it was pressed."""
+    if len(points) < 3:
+        return [(smooth_path(points), float(np.mean(pressures)) if pressures else 1.0)]
+    pieces, start = [], QPointF(*points[0])
+    for i in range(1, len(points) - 1):
+        (x0, y0), (x1, y1) = points[i], points[i + 1]
+        end = QPointF((x0 + x1) / 2, (y0 + y1) / 2)
+        piece = QPainterPath(start)
+        piece.quadTo(QPointF(x0, y0), end)
+        pieces.append((piece, pressures[i]))
+        start = end
+    last = QPainterPath(start)
+    last.lineTo(*points[-1])
+    pieces.append((last, pressures[-1]))
+    return pieces
 
 
 class SketchCanvas(QWidget):
@@ -171,7 +193,7 @@ class SketchCanvas(QWidget):
     def _pen(self, pressure: float) -> QPen:
         return QPen(
             self.ink,
-            self.base_width * (0.5 + pressure / 1.5) if pressure != 1.0 else self.base_width,
+            self.base_width * (0.3 + 1.2 * pressure) if pressure != 1.0 else self.base_width,
             Qt.PenStyle.SolidLine,
             Qt.PenCapStyle.RoundCap,
             Qt.PenJoinStyle.RoundJoin,
@@ -193,8 +215,13 @@ class SketchCanvas(QWidget):
         cache = self._ensure_cache() if ensure else self._cache
         painter = QPainter(cache)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(self._pen(float(np.mean(pressure)) if pressure else 1.0))
-        painter.drawPath(smooth_path(stroke))
+        if pressure and max(pressure) - min(pressure) > PRESSURE_STEP:  # a pen, pressed unevenly
+            for piece, pressed in pressure_pieces(stroke, pressure):
+                painter.setPen(self._pen(pressed))
+                painter.drawPath(piece)
+        else:  # a mouse, or an even hand: one path, one width
+            painter.setPen(self._pen(float(np.mean(pressure)) if pressure else 1.0))
+            painter.drawPath(smooth_path(stroke))
         painter.end()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
