@@ -191,9 +191,10 @@ class SketchCanvas(QWidget):
 
     # ------------------------------------------------------------------ painting
     def _pen(self, pressure: float) -> QPen:
+        """A mouse draws at pressure 1 (the full width); a light pen touch at a third of it."""
         return QPen(
             self.ink,
-            self.base_width * (0.3 + 1.2 * pressure) if pressure != 1.0 else self.base_width,
+            self.base_width * (0.3 + 0.7 * pressure),
             Qt.PenStyle.SolidLine,
             Qt.PenCapStyle.RoundCap,
             Qt.PenJoinStyle.RoundJoin,
