@@ -77,6 +77,8 @@ class DrawingView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_drawing(self, drawing: Drawing | None, caption: str | None = None) -> None:
+        if not self.animate and drawing is self.drawing and caption in (None, self.caption):
+            return  # the same face again (a neighbour that stayed a neighbour): no repaint
         self.drawing = drawing
         if caption is not None:
             self.caption = caption
