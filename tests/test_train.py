@@ -83,6 +83,8 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
         "--eval-every",
         "10",
         "--json-progress",
+        "--kl-tolerance",
+        "0.45",
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -93,6 +95,13 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
     )
     assert events[-1]["event"] == "done" and math.isfinite(events[-1]["best"])
     assert out.exists() and out.with_suffix("").with_name("cli.state.json").exists()
+    from core.sketcher import Sketcher
+
+    assert Sketcher.load(out).config.kl_tolerance == pytest.approx(0.45)  # it travels in the file
+    cmd[cmd.index("0.45")] = "-1"
+    refused = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2 and "--kl-tolerance" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.slow
