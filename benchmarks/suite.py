@@ -46,7 +46,8 @@ def run_benchmark(module: str, *arguments: str) -> tuple[dict, float, float]:
     return json.loads(last), usage.ru_maxrss / 1024, time.perf_counter() - start
 
 
-def collect(quick: bool = False) -> tuple[list[Row], dict]:
+def collect(quick: bool = False, grid: str | None = None) -> tuple[list[Row], dict]:
+    """Run every benchmark; `grid`: also save the retrained models' random faces there."""
     raw: dict = {}
     peaks: dict[str, float] = {}
     for module, arguments in (
@@ -55,7 +56,7 @@ def collect(quick: bool = False) -> tuple[list[Row], dict]:
         ("model_speed", []),
         ("retrain_stall", []),
         ("input_flood", ["--seconds", "10" if quick else "30"]),
-        ("specialise", ["--only", "1"] if quick else []),
+        ("specialise", (["--only", "1"] if quick else []) + (["--grid", grid] if grid else [])),
     ):
         print(f"running benchmarks.{module}...", file=sys.stderr, flush=True)
         raw[module], peaks[module], _ = run_benchmark(module, *arguments)
@@ -168,8 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true", help="smaller runs, one cluster")
+    parser.add_argument("--grid", default=None, help="PNG of the retrained models' faces")
     args = parser.parse_args(argv)
-    rows, raw = collect(args.quick)
+    rows, raw = collect(args.quick, args.grid and str(Path(args.grid).resolve()))
     if args.json:
         print(json.dumps({"machine": machine(), "rows": [r.__dict__ for r in rows], "raw": raw}))
     else:

@@ -29,7 +29,7 @@ from core.workspace import load_workspace
 # the new prior covers as much of the cluster's spread as it can while its faces stay in the
 # cluster: the widest of these whose random faces land in it TARGET_SHARE of the time
 SPREADS = (1.0, 0.8, 0.6, 0.45, 0.3)
-TARGET_SHARE = 0.8
+TARGET_SHARE = 0.85  # 0.8 on 100 samples came out at 68% on a fresh 100 once
 SHARE_SAMPLES = 100
 
 

@@ -13,6 +13,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="run every benchmark and print one table against the budgets")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="smaller runs and one cluster (minutes)")
+    p.add_argument("--grid", default=None, help="also save the retrained models' faces as a PNG")
     p.set_defaults(run=run)
 
 
@@ -26,4 +27,5 @@ def run(args: argparse.Namespace) -> int:
         raise BadRequest(
             "the benchmark suite runs from a source checkout (benchmarks/ is not installed)"
         ) from None
-    return suite.main((["--json"] if args.json else []) + (["--quick"] if args.quick else []))
+    argv = (["--json"] if args.json else []) + (["--quick"] if args.quick else [])
+    return suite.main(argv + (["--grid", args.grid] if args.grid else []))
