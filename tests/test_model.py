@@ -183,3 +183,19 @@ def test_a_stale_reconstruction_stops_early_and_a_live_one_is_unchanged(sketcher
     with pytest.raises(Superseded):
         sketcher.encode_and_reconstruct(faces, should_stop=newer_waits)
     assert len(calls) == 1  # asked before the first point, and nothing was decoded after
+
+
+def test_at_the_apps_low_temperature_a_face_still_ends():
+    """The end of a drawing is rarely the likeliest pen state at any one point; sampled at 0.05
+    it was never drawn and faces circled on to the length limit. The pen state is sampled no
+    colder than PEN_TEMPERATURE_FLOOR, so an end that is merely second likeliest comes."""
+    model = SketchRNN(PRESETS["tiny"])
+    m = model.config.num_mixtures
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+        model.head.bias[6 * m :] = torch.tensor([1.0, -5.0, 0.0])  # down, up, end
+    sketcher = Sketcher(model, scale=1.0)
+    z = np.zeros((1, model.config.z_size), np.float32)
+    lengths = [sketcher.decode(z, temperature=0.05, seed=s)[0].num_points for s in range(12)]
+    assert max(lengths) < model.config.max_len  # none runs to the limit
