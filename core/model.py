@@ -147,8 +147,9 @@ def reconstruction_loss(
 class DecoderStepper:
     """Runs the decoder one point at a time for a batch, sampling as sketch-rnn does.
 
-    Temperature divides the mixture and pen logits and scales the Gaussians' variance; greedy
-    takes the likeliest mixture's mean and the likeliest pen state.
+    Temperature divides the mixture and pen logits (the pen's never below
+    PEN_TEMPERATURE_FLOOR) and scales the Gaussians' variance; greedy takes the likeliest
+    mixture's mean and the likeliest pen state.
     """
 
     def __init__(self, model: SketchRNN, z: torch.Tensor):
