@@ -56,7 +56,6 @@ def pressure_pieces(
 class SketchCanvas(QWidget):
     strokeStarted = Signal()
     strokeMoved = Signal()  # while the pen is down (the window throttles what it does with it)
-    strokeFinished = Signal()  # pen up: the moment the model answers
     drawingChanged = Signal()  # anything: stroke, undo, redo, clear, load
 
     def __init__(self, parent: QWidget | None = None):
@@ -161,7 +160,6 @@ class SketchCanvas(QWidget):
         self.redo_stack.clear()
         self._paint_into_cache(self.strokes[-1], self.pressures[-1])
         self.update()
-        self.strokeFinished.emit()
         self.drawingChanged.emit()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name

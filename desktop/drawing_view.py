@@ -87,7 +87,7 @@ class DrawingView(QWidget):
         total = drawing.num_points if drawing is not None else 0
         if self.animate and total > 1:
             self._shown_points = 1
-            self._step = max(1, total // (ANIMATION_MS // 16))
+            self._step = self._points_per_frame(total)
             self._timer.start()
         else:
             self._shown_points = total
@@ -102,10 +102,15 @@ class DrawingView(QWidget):
             return
         self.drawing = drawing
         self._cached_path = None
-        self._step = max(1, drawing.num_points // (ANIMATION_MS // 16))
+        self._step = self._points_per_frame(drawing.num_points)
         if self._shown_points < drawing.num_points and not self._timer.isActive():
             self._timer.start()
         self.update()
+
+    @staticmethod
+    def _points_per_frame(total: int) -> int:
+        """So that `total` points take ANIMATION_MS at one frame per 16 ms."""
+        return max(1, total // (ANIMATION_MS // 16))
 
     def _advance(self) -> None:
         if self.drawing is None:

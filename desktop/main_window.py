@@ -64,7 +64,6 @@ class MainWindow(QMainWindow):
         self.workspace = None
         self.last_generated: Drawing | None = None
         self.last_analysis = None  # the newest complete analysis on screen
-        self.live_analysis = None  # the newest analysis on screen, maybe still being decoded
         self.selected_dataset_face: int | None = None
         self._closed = False
         self._shown: dict[str, int] = {}  # newest request id whose result is on screen, per kind
@@ -512,7 +511,6 @@ class MainWindow(QMainWindow):
     def _show_analysis(self, analysis) -> None:
         """A new drawing's answer: cluster, marker, and its reconstruction starting to draw.
         It usually comes first with the reconstruction's first points (`complete` False)."""
-        self.live_analysis = analysis
         self.reconstruction.set_drawing(analysis.reconstruction)
         self.cluster_panel.show_analysis(analysis.cluster, analysis.confidence, analysis.neighbours)
         self.map.set_marker(analysis.map_xy)
