@@ -54,7 +54,7 @@ def run(seconds: float = 30.0, rate: int = 1000) -> dict:
                 QTest.mouseMove(canvas, QPoint(round(x), round(y)))
                 events += 1
                 app.processEvents()
-                longest_queue = max(longest_queue, len(window.service.pending_kinds()))
+                longest_queue = max(longest_queue, len(window.service.queue.waiting_keys()))
                 # pace to the asked rate
                 while time.perf_counter() - start < events / rate:
                     app.processEvents()

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.latent import LatentIndex
+from core.streams import Stream, run_to_end
 from core.strokes import Drawing
 
 if TYPE_CHECKING:  # torch loads only when a model does, not when the window opens
     from core.sketcher import Sketcher
+
+NEIGHBOURS_SHOWN = 6  # the nearest dataset faces the window shows beside the cluster
 
 
 @dataclass
@@ -27,21 +29,17 @@ class Analysis:
     complete: bool = True  # False: the reconstruction's first points, the decoder still going
 
 
-def analyse(
-    sketcher: Sketcher,
-    index: LatentIndex,
-    drawing: Drawing,
-    neighbours: int = 6,
-    should_stop: Callable[[], bool] | None = None,
-    on_first_points: Callable[[Analysis], None] | None = None,
-) -> Analysis:
+def analyse_stream(
+    sketcher: Sketcher, index: LatentIndex, drawing: Drawing, neighbours: int = NEIGHBOURS_SHOWN
+) -> Stream[Analysis, Analysis]:
     """Encode, reconstruct (exactly what `Sketcher.reconstruct` gives), cluster, place on the
     map and find the nearest dataset drawings. Raises BadDrawing for an empty drawing.
 
-    Live use: `on_first_points` gets the whole analysis once, with the reconstruction's first
-    few points, as soon as the decoder has drawn them (milliseconds after the encoder), so the
-    window shows the cluster and the map marker and starts drawing without waiting for the
-    decoder to end. `should_stop` makes it give up (Superseded) once a newer drawing waits."""
+    Yields the whole analysis once with the reconstruction's first few points, as soon as the
+    decoder has drawn them (milliseconds after the encoder), so a window shows the cluster and
+    the map marker and starts drawing without waiting for the decoder; then None between chunks
+    of decoding (where a consumer whose answer is out of date stops); returns the complete one.
+    """
     mu_t, limits = sketcher.encode_for_reconstruction([drawing])
     mu = mu_t.cpu().numpy()
     assignment = index.assign(mu)[0]
@@ -53,13 +51,18 @@ def analyse(
         "map_xy": index.to_map(mu)[0],
         "neighbours": index.nearest(mu, neighbours)[0],
     }
-    first = None
-    if on_first_points is not None:
+    stream = sketcher.reconstruct_stream(mu_t, limits)
+    while True:
+        try:
+            first = next(stream)
+        except StopIteration as done:
+            (reconstruction,) = done.value
+            return Analysis(reconstruction=reconstruction, **shared)
+        yield None if first is None else Analysis(reconstruction=first[0], complete=False, **shared)
 
-        def first(faces: list[Drawing]) -> None:
-            on_first_points(Analysis(reconstruction=faces[0], complete=False, **shared))
 
-    (reconstruction,) = sketcher.reconstruct_from(
-        mu_t, limits, should_stop=should_stop, on_first_points=first
-    )
-    return Analysis(reconstruction=reconstruction, **shared)
+def analyse(
+    sketcher: Sketcher, index: LatentIndex, drawing: Drawing, neighbours: int = NEIGHBOURS_SHOWN
+) -> Analysis:
+    """`analyse_stream`'s final answer."""
+    return run_to_end(analyse_stream(sketcher, index, drawing, neighbours))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
+
 import torch
 
 from core.errors import BadRequest
@@ -30,3 +34,14 @@ def describe(device: torch.device) -> str:
     if device.type == "cuda":
         return f"GPU ({torch.cuda.get_device_name(device)})"
     return "Apple GPU (MPS)" if device.type == "mps" else "CPU"
+
+
+@contextlib.contextmanager
+def all_cores() -> Iterator[None]:
+    """Long batch jobs (indexing) use every core; live single drawings keep to one."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or 1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

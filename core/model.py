@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
-
-from core.errors import Superseded
 
 
 @dataclass(frozen=True)
@@ -147,12 +145,17 @@ def reconstruction_loss(
 class DecoderStepper:
     """Runs the decoder one point at a time for a batch, sampling as sketch-rnn does.
 
+    The step itself is written once, in `_generate_steps`; a prefix of known points (a
+    half-drawn face to complete) goes through the same fused `nn.LSTM` that training uses.
     Temperature divides the mixture and pen logits (the pen's never below
     PEN_TEMPERATURE_FLOOR) and scales the Gaussians' variance; greedy takes the likeliest
     mixture's mean and the likeliest pen state.
     """
 
-    def __init__(self, model: SketchRNN, z: torch.Tensor):
+    @torch.inference_mode()
+    def __init__(self, model: SketchRNN, z: torch.Tensor, primer: torch.Tensor | None = None):
+        """`primer` (b, t, 5), starting with the start token: points the decoder has already
+        been fed (teacher-forced); generation then continues from its state."""
         lstm = model.decoder
         self.model = model
         w_ih = lstm.weight_ih_l0
@@ -161,63 +164,45 @@ class DecoderStepper:
         # the z part of the input and both biases are the same at every step
         self.constant = z @ w_ih[:, 5:].t() + lstm.bias_ih_l0 + lstm.bias_hh_l0
         h, c = model.initial_state(z)
+        if primer is not None and primer.shape[1] > 0:
+            zs = z.unsqueeze(1).expand(-1, primer.shape[1], -1)
+            _, (h, c) = lstm(torch.cat([primer, zs], dim=2), (h, c))
         self.h, self.c = h[0], c[0]
+        self.head_w, self.head_b = model.head.weight.t().contiguous(), model.head.bias
         self.m = model.config.num_mixtures
 
-    def step(self, point: torch.Tensor) -> torch.Tensor:
-        """Advance one step with the given input rows (b, 5); returns the head output (b, 6M+3)."""
-        gates = torch.addmm(self.constant, point, self.w_point)
-        gates.addmm_(self.h, self.w_hh)
-        i, f, g, o = gates.chunk(4, dim=1)
-        self.c = torch.sigmoid(f) * self.c + torch.sigmoid(i) * torch.tanh(g)
-        self.h = torch.sigmoid(o) * torch.tanh(self.c)
-        return self.model.head(self.h)
+    def chunks(
+        self, point: torch.Tensor, noise: torch.Tensor | None, temperature: float, limit: int
+    ) -> Iterator[torch.Tensor]:
+        """Generate up to `limit` rows after the input rows `point` (b, 5), as chunks (b, n, 5);
+        stops when every row has drawn its end token. `noise` None means greedy.
 
-    def run(
-        self,
-        point: torch.Tensor,
-        noise: torch.Tensor | None,
-        temperature: float,
-        limit: int,
-        should_stop: Callable[[], bool] | None = None,
-        on_first_rows: Callable[[torch.Tensor], None] | None = None,
-    ) -> torch.Tensor:
-        """Generate up to `limit` rows (b, n, 5) after the input rows `point`; stops when every
-        row has drawn its end token. `noise` None means greedy.
-
-        Runs in chunks of CHUNK steps and asks `should_stop` between them, so a request that
-        was overtaken stops within a few milliseconds (raising Superseded) instead of
-        finishing a face nobody will see. The first chunk is FIRST_CHUNK steps, and
-        `on_first_rows` gets them at once, so a view can start drawing within a millisecond
-        or two. Chunking never changes the result: step i always uses noise row i.
+        The first chunk is FIRST_CHUNK steps (what a live view draws first), the rest CHUNK
+        steps; between two chunks the caller may simply stop iterating, so a request that was
+        overtaken ends within a few milliseconds. Chunking never changes the result: step i
+        always uses noise row i.
         """
-        head = self.model.head
         greedy = noise is None
         if noise is None:
             noise = torch.zeros(limit, 4, device=point.device)
-        head_w, head_b = head.weight.t().contiguous(), head.bias
         done = torch.zeros(point.shape[0], dtype=torch.bool, device=point.device)
-        h, c, parts, made = self.h, self.c, [], 0
+        made, first = 0, True
         while made < limit:
-            if should_stop is not None and should_stop():
-                raise Superseded("a newer request replaced this one")
-            n = min(CHUNK if parts else FIRST_CHUNK, limit - made)
-            out, h, c, done = _generate(
-                point, h, c, done, self.constant, self.w_point, self.w_hh, head_w, head_b,
-                noise[made : made + n], temperature, PEN_TEMPERATURE_FLOOR, greedy, self.m, n,
-            )  # fmt: skip
-            parts.append(out)
-            made += out.shape[1]
-            if on_first_rows is not None and len(parts) == 1:
-                on_first_rows(out)
+            n = min(FIRST_CHUNK if first else CHUNK, limit - made)
+            with torch.inference_mode():  # per chunk: never left on while the consumer runs
+                out, self.h, self.c, done = _generate(
+                    point, self.h, self.c, done, self.constant, self.w_point, self.w_hh,
+                    self.head_w, self.head_b, noise[made : made + n], temperature,
+                    PEN_TEMPERATURE_FLOOR, greedy, self.m, n,
+                )  # fmt: skip
+            made, first = made + out.shape[1], False
+            yield out
             point = out[:, -1]
             if out.shape[1] < n or bool(done.all()):
-                break
-        self.h, self.c = h, c
-        return torch.cat(parts, 1) if parts else torch.zeros(len(point), 0, 5)
+                return
 
 
-# steps generated between two checks of should_stop: ~2 ms of decoding at batch 1 on a CPU
+# steps generated between two chances to stop: ~2 ms of decoding at batch 1 on a CPU
 CHUNK = 16
 FIRST_CHUNK = 8  # what a live view gets to draw first
 # the pen state (down, up, end) is never sampled colder than this: at the app's 0.05-0.1 the end

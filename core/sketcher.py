@@ -19,6 +19,7 @@ from core.errors import BadDrawing
 from core.model import DecoderStepper, SketchRNN
 from core.modelfile import load_model
 from core.resources import default_model_path
+from core.streams import Stream, run_to_end
 from core.strokes import (
     Drawing,
     canonical,
@@ -28,6 +29,7 @@ from core.strokes import (
     pad_stroke5,
     simplify,
     stroke3_to_stroke5,
+    stroke5_to_stroke3,
     to_stroke3,
 )
 
@@ -156,53 +158,41 @@ class Sketcher:
         z_t = torch.as_tensor(
             np.asarray(z, np.float32).reshape(-1, self.config.z_size), device=self.device
         )
-        return self._decode(z_t, temperature, greedy, seed, max_len)
+        return run_to_end(self.decode_stream(z_t, temperature, greedy, seed, max_len))
 
-    def _decode(
+    def decode_stream(
         self,
         z: torch.Tensor,
-        temperature: float,
-        greedy: bool,
-        seed: int | None,
-        max_len: int | None,
+        temperature: float = DEFAULT_TEMPERATURE,
+        greedy: bool = False,
+        seed: int | None = DEFAULT_SEED,
+        max_len: int | None = None,
         row_limits: list[int] | None = None,
-        should_stop: Callable[[], bool] | None = None,
-        on_first_points: Callable[[list[Drawing]], None] | None = None,
-    ) -> list[Drawing]:
-        """Decode from the start token: one drawing per row of z (on the model's device)."""
+    ) -> Stream[list[Drawing], list[Drawing]]:
+        """Decode from the start token, one drawing per row of z (on the model's device).
+
+        Yields the drawings' first few points as soon as the decoder has drawn them, then None
+        after every further chunk of steps (a chance for the consumer to stop: a live view
+        drops an analysis that a newer drawing overtook); returns the whole drawings."""
         start = torch.zeros(len(z), 5, device=self.device)
         start[:, 2] = 1.0
-        prefixes = [[] for _ in range(len(z))]
         stepper = DecoderStepper(self.model, z)
-        return self._run(
-            stepper,
-            start,
-            prefixes,
-            temperature,
-            greedy,
-            seed,
-            max_len,
-            row_limits,
-            should_stop,
-            on_first_points,
+        return self._stream(
+            stepper, start, [None] * len(z), temperature, greedy, seed, max_len, row_limits
         )
 
-    def _run(
+    def _stream(
         self,
         stepper: DecoderStepper,
         point: torch.Tensor,
-        prefixes: list[list[np.ndarray]],
+        prefixes: list[np.ndarray | None],
         temperature: float,
         greedy: bool,
         seed: int | None,
         max_len: int | None,
         row_limits: list[int] | None = None,
-        should_stop: Callable[[], bool] | None = None,
-        on_first_points: Callable[[list[Drawing]], None] | None = None,
-    ) -> list[Drawing]:
-        """Step the decoder; each row ends at its end token, or at its own limit if given.
-        `should_stop` is asked every few steps; when it says yes, Superseded is raised.
-        `on_first_points` gets the drawings' first few points as soon as they are drawn."""
+    ) -> Stream[list[Drawing], list[Drawing]]:
+        """Step the decoder; each row ends at its end token, or at its own limit if given."""
         limit = max_len or self.config.max_len
         noise = None
         if not greedy:
@@ -212,34 +202,28 @@ class Sketcher:
                 [torch.rand(limit, 2, generator=gen), torch.randn(limit, 2, generator=gen)], 1
             )
             noise = noise.to(self.device)
-        on_rows = None
-        if on_first_points is not None:
-            on_rows = lambda rows: on_first_points(self._drawings(rows, prefixes, row_limits))  # noqa: E731
-        out = stepper.run(point, noise, temperature, limit, should_stop, on_rows)
+        parts = []
+        for rows in stepper.chunks(point, noise, temperature, limit):
+            parts.append(rows)
+            yield self._drawings(rows, prefixes, row_limits) if len(parts) == 1 else None
+        out = torch.cat(parts, 1) if parts else torch.zeros(len(point), 0, 5)
         return self._drawings(out, prefixes, row_limits)
 
     def _drawings(
         self,
         rows: torch.Tensor,
-        prefixes: list[list[np.ndarray]],
+        prefixes: list[np.ndarray | None],
         row_limits: list[int] | None,
     ) -> list[Drawing]:
         """Generated stroke-5 rows (b, n, 5) back to drawings, each cut at its end token or its
-        own limit, after the strokes it was primed with."""
+        own limit, after the stroke-3 points it was primed with."""
         out = rows.cpu().numpy()
         drawings = []
-        for i in range(len(out)):
-            seq = out[i]
-            ends = np.flatnonzero(seq[:, 4] > 0.5)
-            n = int(ends[0]) if len(ends) else len(seq)
-            if row_limits is not None:
-                n = min(n, row_limits[i])
-            body = seq[:n]
-            s3 = np.zeros((n, 3), np.float32)
-            s3[:, :2] = body[:, :2] * self.scale
-            s3[:, 2] = body[:, 3]
+        for i, seq in enumerate(out):
+            s3 = stroke5_to_stroke3(seq[: row_limits[i]] if row_limits is not None else seq)
+            s3[:, :2] *= self.scale
             prefix = prefixes[i]
-            full = np.concatenate([*prefix, s3]) if prefix else s3
+            full = np.concatenate([prefix, s3]) if prefix is not None else s3
             if len(full):
                 full[-1, 2] = 1.0
             drawings.append(from_stroke3(full))
@@ -256,25 +240,26 @@ class Sketcher:
         seed: int | None = DEFAULT_SEED,
     ) -> list[Drawing]:
         """`n` different endings of a half-drawn face (sketch-rnn's "predict"): the decoder is
-        primed with the strokes so far, then samples on. z defaults to the partial's own mu."""
+        fed the strokes so far (through the fused LSTM, as in training), then samples on.
+        z defaults to the partial's own mu."""
         seq = model_sequence(partial, self.scale, self.config.max_len - 1)
         if z is None:
             z = self.encode([partial])[0][0]
         z_t = torch.as_tensor(np.asarray(z, np.float32).reshape(1, -1), device=self.device).repeat(
             n, 1
         )
-        stepper = DecoderStepper(self.model, z_t)
-        prime = torch.from_numpy(seq).to(self.device)
-        point = torch.zeros(n, 5, device=self.device)
-        point[:, 2] = 1.0
-        for row in prime:
-            stepper.step(point)
-            point = row.unsqueeze(0).repeat(n, 1)
-        prefix = np.zeros((len(seq), 3), np.float32)
-        prefix[:, :2] = seq[:, :2] * self.scale
-        prefix[:, 2] = seq[:, 3]
+        rows = torch.from_numpy(seq).to(self.device)
+        start = torch.zeros(1, 5, device=self.device)
+        start[0, 2] = 1.0
+        primer = torch.cat([start, rows[:-1]]).unsqueeze(0).repeat(n, 1, 1)
+        stepper = DecoderStepper(self.model, z_t, primer)
+        prefix = stroke5_to_stroke3(seq)
+        prefix[:, :2] *= self.scale
+        prefix[-1, 2] = seq[-1, 3]  # the pen as drawn: the face goes on from its last point
         remaining = self.config.max_len - len(seq)
-        return self._run(stepper, point, [[prefix]] * n, temperature, False, seed, remaining)
+        point = rows[-1:].repeat(n, 1)
+        stream = self._stream(stepper, point, [prefix] * n, temperature, False, seed, remaining)
+        return run_to_end(stream)
 
     def reconstruct(
         self,
@@ -293,13 +278,11 @@ class Sketcher:
         temperature: float = DEFAULT_TEMPERATURE,
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
-        should_stop: Callable[[], bool] | None = None,
     ) -> tuple[np.ndarray, list[Drawing]]:
         """mu of each drawing and its reconstruction, which is at most RECON_LENGTH_FACTOR times
-        the drawing's own length (each row's limit is its own: the batch never changes a face).
-        A live caller passes `should_stop` to give up (Superseded) once its answer is stale."""
+        the drawing's own length (each row's limit is its own: the batch never changes a face)."""
         mu, limits = self.encode_for_reconstruction(drawings)
-        faces = self.reconstruct_from(mu, limits, temperature, greedy, seed, should_stop)
+        faces = run_to_end(self.reconstruct_stream(mu, limits, temperature, greedy, seed))
         return mu.cpu().numpy(), faces
 
     @torch.inference_mode()
@@ -315,19 +298,13 @@ class Sketcher:
         ]
         return mu, limits
 
-    @torch.inference_mode()
-    def reconstruct_from(
+    def reconstruct_stream(
         self,
         mu: torch.Tensor,
         limits: list[int],
         temperature: float = DEFAULT_TEMPERATURE,
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
-        should_stop: Callable[[], bool] | None = None,
-        on_first_points: Callable[[list[Drawing]], None] | None = None,
-    ) -> list[Drawing]:
-        """The second half: decode each mu up to its limit. `on_first_points` gets the first few
-        points of each, so a view can start drawing them before the decoder ends."""
-        return self._decode(
-            mu, temperature, greedy, seed, max(limits), limits, should_stop, on_first_points
-        )
+    ) -> Stream[list[Drawing], list[Drawing]]:
+        """The second half, as a stream (see `decode_stream`): decode each mu up to its limit."""
+        return self.decode_stream(mu, temperature, greedy, seed, max(limits), limits)

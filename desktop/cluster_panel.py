@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from core.latent import LatentIndex
 from core.palette import cluster_colour
+from core.session import Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 from desktop.face_grid import FaceGrid
@@ -79,6 +80,17 @@ class ClusterPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(near_box)
+
+    def bind(self, session: Session) -> None:
+        session.workspace_changed.connect(self._workspace_changed)
+        session.analysis_started.connect(
+            lambda a: self.show_analysis(a.cluster, a.confidence, a.neighbours)
+        )
+        session.drawing_cleared.connect(self.reset)
+
+    def _workspace_changed(self, workspace, notices) -> None:  # noqa: ARG002 - the event's shape
+        self.set_index(workspace.index, workspace.drawings)
+        self.reset()
 
     def set_index(self, index: LatentIndex, drawings: list[Drawing]) -> None:
         self.index, self.drawings = index, drawings

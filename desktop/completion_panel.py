@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from core.session import Session
 from core.strokes import Drawing
 from desktop.face_grid import FaceGrid
 
@@ -28,6 +29,9 @@ class CompletionPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.grid)
+
+    def bind(self, session: Session) -> None:
+        session.endings_changed.connect(self.show_endings)
 
     def show_endings(self, faces: list[Drawing]) -> None:
         self.grid.set_faces(faces, [f"ending {i + 1}" for i in range(len(faces))])

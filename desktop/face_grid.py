@@ -9,12 +9,11 @@ from PySide6.QtWidgets import QGridLayout, QMenu, QWidget
 
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
-
-KEEP_ACTIONS = ("Save to collection", "Copy", "Export as PNG...", "Export as SVG...")
+from desktop.keep import KeepAction
 
 
 class FaceGrid(QWidget):
-    keepRequested = Signal(object, str)  # the Drawing, one of KEEP_ACTIONS
+    keepRequested = Signal(object, object)  # the Drawing, a KeepAction
     faceClicked = Signal(int)
 
     def __init__(
@@ -48,10 +47,10 @@ class FaceGrid(QWidget):
         if view.drawing is None:
             return
         menu = QMenu(self)
-        for name in KEEP_ACTIONS:
-            action = QAction(name, menu)
+        for keep in KeepAction:
+            action = QAction(keep.value, menu)
             action.triggered.connect(
-                lambda _=False, n=name, d=view.drawing: self.keepRequested.emit(d, n)
+                lambda _=False, k=keep, d=view.drawing: self.keepRequested.emit(d, k)
             )
             menu.addAction(action)
         menu.exec(view.mapToGlobal(pos))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.session import End, Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 from desktop.face_grid import FaceGrid
@@ -22,7 +23,7 @@ MAX_STEPS = 12
 
 
 class InterpolationPanel(QWidget):
-    interpolateRequested = Signal(str, str, int)  # end A, end B, steps
+    interpolateRequested = Signal(object, object, int)  # End A, End B, steps
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -65,19 +66,25 @@ class InterpolationPanel(QWidget):
         layout.addLayout(bottom)
         self._faces: list[Drawing] = []
 
-    def set_ends(self, names: list[str]) -> None:
-        """Offer these ends (the window knows how to turn each into a thought vector)."""
+    def bind(self, session: Session) -> None:
+        session.ends_changed.connect(self.set_ends)
+        session.strip_changed.connect(self.show_strip)
+
+    def set_ends(self, ends: list[End]) -> None:
+        """Offer these ends (the session knows how to turn each into a thought vector); each
+        combo keeps its choice while it is still on offer."""
         for combo, default in ((self.end_a, 0), (self.end_b, 1)):
-            current = combo.currentText()
+            current = combo.currentData()
             combo.clear()
-            combo.addItems(names)
-            i = combo.findText(current)
-            combo.setCurrentIndex(i if i >= 0 else min(default, len(names) - 1))
+            for end in ends:
+                combo.addItem(end.label, end)
+            i = combo.findData(current) if current is not None else -1
+            combo.setCurrentIndex(i if i >= 0 else min(default, len(ends) - 1))
 
     def _request(self) -> None:
-        self.interpolateRequested.emit(
-            self.end_a.currentText(), self.end_b.currentText(), self.steps.value()
-        )
+        a, b = self.end_a.currentData(), self.end_b.currentData()
+        if a is not None and b is not None:
+            self.interpolateRequested.emit(a, b, self.steps.value())
 
     def show_strip(self, faces: list[Drawing]) -> None:
         self._faces = faces

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
@@ -10,21 +12,30 @@ from core.strokes import Drawing, to_svg
 from desktop.drawing_view import render_pixmap
 
 
-def keep_face(parent: QWidget, face: Drawing, action: str) -> str:
+class KeepAction(Enum):
+    """What a person can do with a face; the value is the menu text."""
+
+    SAVE = "Save to collection"
+    COPY = "Copy"
+    EXPORT_PNG = "Export as PNG..."
+    EXPORT_SVG = "Export as SVG..."
+
+
+def keep_face(parent: QWidget, face: Drawing, action: KeepAction) -> str:
     """Do `action` with `face`; returns a status-bar message (errors are shown in a dialog)."""
     from core.atomic import atomic_write_text
     from core.collection import save_to_collection
 
     try:
-        if action == "Save to collection":
+        if action is KeepAction.SAVE:
             stored = save_to_collection(face)
             return f"saved to your collection as {stored.key}"
-        if action == "Copy":
+        if action is KeepAction.COPY:
             mime_image = render_pixmap(face, 256).toImage()
             clipboard = QApplication.clipboard()
             clipboard.setImage(QImage(mime_image))
             return "copied the face as an image"
-        if action.startswith("Export as PNG"):
+        if action is KeepAction.EXPORT_PNG:
             path, _ = QFileDialog.getSaveFileName(
                 parent, "Export as PNG", "face.png", "PNG images (*.png)"
             )
@@ -33,7 +44,7 @@ def keep_face(parent: QWidget, face: Drawing, action: str) -> str:
                     raise OSError(f"could not write {path}")
                 return f"exported {path}"
             return ""
-        if action.startswith("Export as SVG"):
+        if action is KeepAction.EXPORT_SVG:
             path, _ = QFileDialog.getSaveFileName(
                 parent, "Export as SVG", "face.svg", "SVG images (*.svg)"
             )

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from core.latent import LatentIndex
 from core.palette import cluster_colour
+from core.session import Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 
@@ -65,6 +66,11 @@ class LatentMap(pg.PlotWidget):
         self.hover.hide()
 
     # ------------------------------------------------------------------ data
+    def bind(self, session: Session) -> None:
+        session.workspace_changed.connect(lambda ws, _: self.set_index(ws.index, ws.drawings))
+        session.analysis_started.connect(lambda analysis: self.set_marker(analysis.map_xy))
+        session.drawing_cleared.connect(self.clear_marker)
+
     def set_index(self, index: LatentIndex, drawings: list[Drawing]) -> None:
         self.index, self.drawings = index, drawings
         for s in self.scatters:

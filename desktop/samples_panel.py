@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from core.generate import DEFAULT_SAMPLE_TEMPERATURE
+from core.requests import SAMPLES_PER_GRID
+from core.session import Session
 from core.strokes import Drawing
 from desktop.face_grid import FaceGrid
-
-GRID = 16
 
 
 class SamplesPanel(QWidget):
@@ -34,7 +34,7 @@ class SamplesPanel(QWidget):
         self.like.clicked.connect(
             lambda: self.samplesRequested.emit(self.temperature(), self.cluster)
         )
-        self.grid = FaceGrid(columns=8, cells=GRID, cell_size=72)
+        self.grid = FaceGrid(columns=8, cells=SAMPLES_PER_GRID, cell_size=72)
         self.grid.setObjectName("samplesGrid")
         row = QHBoxLayout()
         for w in (QLabel("temperature"), self.slider, self.value, self.new, self.like):
@@ -43,6 +43,12 @@ class SamplesPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.grid)
         self._update_label()
+
+    def bind(self, session: Session) -> None:
+        session.samples_changed.connect(self.show_samples)
+        session.analysis_started.connect(lambda analysis: self.set_cluster(analysis.cluster))
+        session.drawing_cleared.connect(lambda: self.set_cluster(None))
+        session.workspace_changed.connect(lambda *_: self.set_cluster(None))
 
     def temperature(self) -> float:
         return self.slider.value() / 100.0

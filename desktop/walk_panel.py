@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from core.session import Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 
@@ -30,6 +31,17 @@ class WalkPanel(QWidget):
         layout.setColumnStretch(0, 2)
         layout.setColumnStretch(1, 1)
         layout.setColumnStretch(2, 1)
+
+    def bind(self, session: Session) -> None:
+        session.walked.connect(self.show_cursor_face)
+        session.face_selected.connect(self.show_clicked)
+        session.face_reconstructed.connect(self.show_clicked_reconstruction)
+        session.workspace_changed.connect(self._forget_clicked)
+
+    def _forget_clicked(self, workspace, notices) -> None:  # noqa: ARG002 - the event's shape
+        """Another dataset: the clicked face belonged to the old one."""
+        self.clicked_face.set_drawing(None, "dataset face")
+        self.clicked_reconstruction.set_drawing(None, "its reconstruction")
 
     def show_cursor_face(self, face: Drawing) -> None:
         self.cursor_face.set_drawing(face)

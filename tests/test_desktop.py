@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
 from core.faces import generate_faces
+from core.requests import Analyse, Request
 from desktop.app import create_window
+from desktop.keep import KeepAction
 from desktop.replay import canvas_points, draw, draw_stroke
 
 WAIT = 60_000
@@ -98,10 +104,10 @@ def test_a_pen_up_asks_the_model_once(window, qtbot, monkeypatch):
     asked_with_pen_up = []
     submit = window.service.submit
 
-    def counting(kind, job):
-        if kind == "analyse" and not window.canvas.current:
+    def counting(request):
+        if isinstance(request, Analyse) and not window.canvas.current:
             asked_with_pen_up.append(window.canvas.drawing().num_points)
-        return submit(kind, job)
+        return submit(request)
 
     monkeypatch.setattr(window.service, "submit", counting)
     face = generate_faces(1, seed=29)[0]
@@ -145,7 +151,7 @@ def test_random_faces_and_more_like_this_cluster(window, qtbot):
 
 
 def test_interpolating_between_two_cluster_centres_fills_the_strip(window, qtbot):
-    window.interpolation.end_a.setCurrentText("centre of cluster 0")
+    window.interpolation.end_a.setCurrentText("centre of cluster 0")  # as a person picks it
     window.interpolation.end_b.setCurrentText("centre of cluster 1")
     window.interpolation.steps.setValue(6)
     window.interpolation.go.click()
@@ -225,8 +231,8 @@ def test_saving_to_the_collection_keeps_the_drawing(window, qtbot, private_home)
     from core.collection import load_collection
 
     draw(window.canvas, generate_faces(1, seed=26)[0])
-    window.keep(None, "Save to collection")
-    window.keep(window.canvas.drawing(), "Save to collection")
+    window.keep(None, KeepAction.SAVE)
+    window.keep(window.canvas.drawing(), KeepAction.SAVE)
     assert len(load_collection()) == 2
     assert "saved to your collection" in window.statusBar().currentMessage()
 
@@ -255,13 +261,13 @@ def test_the_chosen_number_of_clusters_is_used_remembered_and_kept_for_a_new_mod
     window.findChild(QAction, "clusters_3").trigger()
     qtbot.waitUntil(lambda: window.workspace.index.k == 3, timeout=WAIT)
     assert "3 clusters" in window.status_data.text()
-    assert window.settings.value("clusters") == "3"
+    assert window.prefs.value("clusters") == "3"
     before = window.workspace
     window.switch_model(str(tiny_model))  # as after a retrain
     qtbot.waitUntil(lambda: window.workspace is not before, timeout=WAIT)
     assert window.workspace.index.k == 3
     again = create_window(
-        model=str(tiny_model), data=str(procedural_file), settings=window.settings
+        model=str(tiny_model), data=str(procedural_file), settings=window.prefs.settings
     )
     qtbot.addWidget(again)
     assert again.findChild(QAction, "clusters_3").isChecked()
@@ -292,3 +298,60 @@ def test_hovering_a_map_point_shows_its_face(window, qtbot):
     assert window.map.hover.drawing is window.workspace.drawings[int(point.data())]
     window.map._hovered(scatter, [])
     assert not window.map.hover.isVisible()
+
+
+def test_a_clicked_face_is_forgotten_when_another_dataset_opens(window, qtbot, tmp_path):
+    """The clicked face is an interpolation end; in a smaller dataset its old position would be
+    another face or none (it raised IndexError), so opening another dataset forgets it, while
+    re-clustering the same dataset keeps it."""
+    from core.formats import write_ndjson
+    from core.session import SELECTED
+
+    window.map.pointClicked.emit(7)
+    key = window.workspace.index.keys[7]
+    assert SELECTED in window.session.ends()
+    window.set_clusters("3")  # the same dataset, clustered again: the face is still there
+    qtbot.waitUntil(lambda: window.workspace.index.k == 3, timeout=WAIT)
+    assert window.session.selected_key == key
+    np.testing.assert_array_equal(window.session.end_source(SELECTED), window.workspace.index.mu[7])
+    few = tmp_path / "few.ndjson"  # fewer faces than the clicked one's position
+    write_ndjson(generate_faces(5, seed=40), few)
+    window.load(None, str(few), keep_model=True, k=2)
+    qtbot.waitUntil(lambda: window.workspace.data_path.name == "few.ndjson", timeout=WAIT)
+    ends = [
+        window.interpolation.end_a.itemText(i) for i in range(window.interpolation.end_a.count())
+    ]
+    assert "clicked dataset face" not in ends
+    assert window.walk_panel.clicked_face.drawing is None
+
+
+@dataclass(frozen=True, eq=False)
+class Hold(Request):
+    """Keeps the worker busy until the test lets go."""
+
+    key: ClassVar[str] = "hold"
+    priority: ClassVar[int] = 0
+    gate: threading.Event
+
+    def run(self, report):
+        return self.gate.wait(10)
+
+    def apply(self, session, answer, early, continues):
+        pass
+
+
+def test_a_click_on_the_map_does_not_drop_a_waiting_completion(window, qtbot):
+    """ "Finish my face" and the reconstruction of a clicked face are separate requests: one
+    never replaces the other while both wait (both used to be "complete")."""
+    face = generate_faces(1, seed=41)[0]
+    draw(window.canvas, face.with_strokes(face.strokes[:2]))
+    qtbot.waitUntil(window.service.is_idle, timeout=WAIT)
+    gate = threading.Event()
+    window.service.submit(Hold(gate))
+    window.completion.button.click()
+    window.map.pointClicked.emit(5)
+    gate.set()
+    qtbot.waitUntil(lambda: len(window.completion.grid.faces()) == 6, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: window.walk_panel.clicked_reconstruction.drawing is not None, timeout=WAIT
+    )

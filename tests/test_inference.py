@@ -1,14 +1,45 @@
-"""The background service: newest request wins, and Cancel stops long work wherever it is."""
+"""The background service: newest request wins, streams answer early and stop when overtaken,
+and Cancel stops long work wherever it is."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Slot
 
+from core.requests import Request
 from desktop.inference import InferenceService
 
 WAIT = 10_000
+
+
+@dataclass(frozen=True, eq=False)
+class Job(Request):
+    """A request whose work is any function of the progress callback."""
+
+    key: ClassVar[str] = "walk"
+    priority: ClassVar[int] = 2
+    work: Callable[[Any], Any]
+
+    def run(self, report):
+        return self.work(report)
+
+
+@dataclass(frozen=True, eq=False)
+class LongJob(Job):
+    key: ClassVar[str] = "load"
+    priority: ClassVar[int] = 0
+    long: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, eq=False)
+class LiveJob(Job):
+    key: ClassVar[str] = "analyse"
+    priority: ClassVar[int] = 1
+    overtakable: ClassVar[bool] = True
 
 
 class Receiver(QObject):
@@ -17,40 +48,46 @@ class Receiver(QObject):
     def __init__(self, service: InferenceService):
         super().__init__()
         self.results: list[tuple[str, object]] = []
+        self.early: list[tuple[str, object]] = []
         self.failures: list[tuple[str, str]] = []
-        service.resultReady.connect(self.on_result)
+        service.answered.connect(self.on_result)
+        service.early.connect(self.on_early)
         service.failed.connect(self.on_failed)
 
-    @Slot(str, int, object)
-    def on_result(self, kind: str, request: int, result: object) -> None:
-        self.results.append((kind, result))
+    @Slot(int, object, object)
+    def on_result(self, request_id: int, request: Request, result: object) -> None:
+        self.results.append((request.key, result))
 
-    @Slot(str, int, str)
-    def on_failed(self, kind: str, request: int, message: str) -> None:
-        self.failures.append((kind, message))
+    @Slot(int, object, object)
+    def on_early(self, request_id: int, request: Request, result: object) -> None:
+        self.early.append((request.key, result))
+
+    @Slot(int, object, str)
+    def on_failed(self, request_id: int, request: Request, message: str) -> None:
+        self.failures.append((request.key, message))
 
 
-def long_job(service: InferenceService, started: threading.Event, steps: int = 10_000):
-    def job():
+def long_work(started: threading.Event, steps: int = 10_000):
+    def work(report):
         started.set()
         for step in range(steps):
-            service.report("encoding", step, steps)
+            report("encoding", step, steps)
             threading.Event().wait(0.001)
         return "finished"
 
-    return job
+    return work
 
 
 def test_cancel_stops_a_running_load_and_the_next_job_still_runs(qtbot):
     service = InferenceService()
     receiver = Receiver(service)
     started = threading.Event()
-    service.submit("load", long_job(service, started))
+    service.submit(LongJob(long_work(started)))
     assert started.wait(5)
     service.cancel_running()
     qtbot.waitUntil(lambda: receiver.failures == [("load", "cancelled")], timeout=WAIT)
-    service.submit("samples", lambda: "faces")
-    qtbot.waitUntil(lambda: receiver.results == [("samples", "faces")], timeout=WAIT)
+    service.submit(Job(lambda report: "faces"))
+    qtbot.waitUntil(lambda: receiver.results == [("walk", "faces")], timeout=WAIT)
     service.stop()
 
 
@@ -58,8 +95,8 @@ def test_cancel_before_a_load_starts_drops_it(qtbot):
     service = InferenceService()
     receiver = Receiver(service)
     gate = threading.Event()
-    service.submit("analyse", lambda: gate.wait(5) and "analysis")
-    service.submit("load", lambda: "loaded")
+    service.submit(LiveJob(lambda report: gate.wait(5) and "analysis"))
+    service.submit(LongJob(lambda report: "loaded"))
     service.cancel_running()  # the load is still waiting behind the analysis
     gate.set()
     qtbot.waitUntil(lambda: service.is_idle() and bool(receiver.results), timeout=WAIT)
@@ -73,7 +110,7 @@ def test_cancel_leaves_live_work_alone(qtbot):
     service = InferenceService()
     receiver = Receiver(service)
     started = threading.Event()
-    service.submit("walk", long_job(service, started, steps=300))
+    service.submit(Job(long_work(started, steps=300)))
     assert started.wait(5)
     service.cancel_running()
     qtbot.waitUntil(lambda: receiver.results == [("walk", "finished")], timeout=WAIT)
@@ -85,9 +122,9 @@ def test_a_burst_of_requests_runs_only_the_newest(qtbot):
     service = InferenceService()
     receiver = Receiver(service)
     gate = threading.Event()
-    service.submit("load", lambda: gate.wait(5) and "loaded")
+    service.submit(LongJob(lambda report: gate.wait(5) and "loaded"))
     for n in range(20):
-        service.submit("walk", lambda n=n: n)
+        service.submit(Job(lambda report, n=n: n))
     gate.set()
     qtbot.waitUntil(lambda: service.is_idle() and len(receiver.results) == 2, timeout=WAIT)
     assert receiver.results == [("load", "loaded"), ("walk", 19)]
@@ -95,29 +132,43 @@ def test_a_burst_of_requests_runs_only_the_newest(qtbot):
     service.stop()
 
 
-def test_a_live_job_overtaken_by_a_newer_one_stops_and_only_the_newest_answers(qtbot):
-    """A pen-up while the previous stroke's analysis still runs: the old one stops at its next
-    check (no result, no error shown) and the new drawing's answer comes right after."""
-    from core.errors import Superseded
-
+def test_a_stream_answers_early_then_finally(qtbot):
     service = InferenceService()
     receiver = Receiver(service)
-    started = threading.Event()
 
-    def stale_analysis():
+    def stream(report):
+        yield "first points"
+        yield None  # a chance to stop, nothing to show
+        return "whole face"
+
+    service.submit(Job(stream))
+    qtbot.waitUntil(lambda: bool(receiver.results), timeout=WAIT)
+    assert receiver.early == [("walk", "first points")]
+    assert receiver.results == [("walk", "whole face")]
+    service.stop()
+
+
+def test_a_live_stream_overtaken_by_a_newer_one_stops_and_only_the_newest_answers(qtbot):
+    """A pen-up while the previous stroke's analysis still runs: the old one stops between its
+    steps (no answer, no error shown) and the new drawing's answer comes right after."""
+    service = InferenceService()
+    receiver = Receiver(service)
+    started, steps_after = threading.Event(), []
+
+    def stale(report):
         started.set()
         for _ in range(5000):  # 5 s if nobody overtakes it
-            if service.is_waiting("analyse"):
-                raise Superseded("newer drawing")
             threading.Event().wait(0.001)
+            steps_after.append(1)
+            yield None
         return "stale"
 
-    service.submit("analyse", stale_analysis)
+    service.submit(LiveJob(stale))
     assert started.wait(5)
-    assert not service.is_waiting("analyse")
-    service.submit("analyse", lambda: "newest")
+    service.submit(LiveJob(lambda report: "newest"))
     qtbot.waitUntil(lambda: service.is_idle() and bool(receiver.results), timeout=2000)
     qtbot.wait(50)
     assert receiver.results == [("analyse", "newest")]
     assert receiver.failures == []
+    assert len(steps_after) < 5000
     service.stop()

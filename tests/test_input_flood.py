@@ -22,7 +22,7 @@ def test_a_flood_of_pen_moves_never_grows_the_queue(window, qtbot):
         QTest.mouseMove(canvas, point)
         if i % 10 == 0:
             qtbot.wait(0)
-        longest_queue = max(longest_queue, len(window.service.pending_kinds()))
+        longest_queue = max(longest_queue, len(window.service.queue.waiting_keys()))
     QTest.mouseRelease(canvas, left, Qt.KeyboardModifier.NoModifier, QPoint(200, 200))
     assert longest_queue <= 2, "at most one analysis waiting (and one other kind)"
     qtbot.waitUntil(window.service.is_idle, timeout=WAIT)

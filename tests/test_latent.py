@@ -333,11 +333,18 @@ def test_the_live_analysis_shows_its_first_points_early_then_the_same_face_whole
     """The window gets the cluster, the map place and the start of the reconstruction before
     the decoder ends; the finished answer is the same face, drawn on from those points, and is
     exactly what `Sketcher.reconstruct` gives."""
-    from core.analysis import analyse
+    from core.analysis import analyse_stream
 
     face = generate_faces(1, seed=31)[0]
-    early = []
-    final = analyse(sketcher, faces_index[1], face, on_first_points=early.append)
+    stream, early = analyse_stream(sketcher, faces_index[1], face), []
+    while True:
+        try:
+            answer = next(stream)
+        except StopIteration as done:
+            final = done.value
+            break
+        if answer is not None:
+            early.append(answer)
     assert len(early) == 1 and not early[0].complete and final.complete
     first, whole = early[0].reconstruction.points(), final.reconstruction.points()
     assert 0 < len(first) <= len(whole)

@@ -12,7 +12,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from core.errors import BadDrawing, BadModel, Superseded
+from core.errors import BadDrawing, BadModel
 from core.faces import generate_faces
 from core.model import PRESETS, SketchRNN
 from core.modelfile import FORMAT, load_model, save_model
@@ -46,19 +46,62 @@ def test_decoding_stops_at_the_end_token_or_the_length_limit(sketcher: Sketcher)
     assert all(d.num_points <= sketcher.config.max_len for d in greedy)
 
 
-def test_stepping_one_point_at_a_time_matches_the_fused_lstm(sketcher: Sketcher):
-    """The generation loop must use exactly the trained weights: its head outputs equal the
-    teacher-forced pass over the same inputs."""
+def _likeliest(model, inputs: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The teacher-forced pass's likeliest offsets (the likeliest mixture's mean) and pen
+    state at every step."""
+    from core.model import split_params
+
+    with torch.no_grad():
+        params = model.decode_teacher_forced(inputs, z)
+    pi, mu_x, mu_y, *_, pen_logits = split_params(params, model.config.num_mixtures)
+    k = pi.argmax(-1, keepdim=True)
+    offsets = torch.cat([mu_x.gather(-1, k), mu_y.gather(-1, k)], -1)
+    return offsets, pen_logits.argmax(-1)
+
+
+def _check_greedy_rows(model, z, primer, rows) -> int:
+    """Each generated row against the teacher-forced pass fed the same points; returns the
+    number of steps compared."""
+    inputs = torch.cat([primer, rows[:, :-1]], 1)
+    offsets, pens = _likeliest(model, inputs, z)
+    compared = 0
+    for b in range(len(rows)):
+        ends = (rows[b, :, 4] > 0.5).nonzero()
+        n = int(ends[0]) + 1 if len(ends) else rows.shape[1]  # up to and with its end token
+        at = slice(primer.shape[1] - 1, primer.shape[1] - 1 + n)
+        torch.testing.assert_close(rows[b, :n, :2], offsets[b, at], atol=1e-4, rtol=1e-4)
+        assert torch.equal(rows[b, :n, 2:].argmax(-1), pens[b, at])
+        compared += n
+    return compared
+
+
+def test_greedy_generation_is_the_teacher_forced_pass_step_for_step(sketcher: Sketcher):
+    """The generation loop must use exactly the trained weights: greedily, each point it draws
+    is the likeliest output of the fused LSTM that training uses, fed the points so far."""
+    from core.model import DecoderStepper
+
+    model = sketcher.model
+    z = torch.randn(3, sketcher.config.z_size)
+    start = torch.zeros(3, 1, 5)
+    start[:, 0, 2] = 1.0
+    rows = torch.cat(list(DecoderStepper(model, z).chunks(start[:, 0], None, 0.0, 60)), 1)
+    assert _check_greedy_rows(model, z, start, rows) > 30
+
+
+def test_a_completion_goes_on_from_the_strokes_as_the_teacher_forced_pass_would(
+    sketcher: Sketcher,
+):
+    """Completion feeds the drawn points through the fused LSTM, then generates: greedily,
+    its points are the likeliest outputs given everything before them."""
     from core.model import DecoderStepper
 
     model = sketcher.model
     batch, _ = sketcher.batch(generate_faces(2, seed=4))
+    primer = batch[:, :12]  # the start token and 11 drawn points
     z = torch.randn(2, sketcher.config.z_size)
-    with torch.no_grad():
-        fused = model.decode_teacher_forced(batch[:, :-1], z)
-        stepper = DecoderStepper(model, z)
-        stepped = torch.stack([stepper.step(batch[:, t]) for t in range(batch.shape[1] - 1)], 1)
-    torch.testing.assert_close(stepped, fused, atol=1e-4, rtol=1e-4)
+    stepper = DecoderStepper(model, z, primer[:, :-1])
+    rows = torch.cat(list(stepper.chunks(primer[:, -1], None, 0.0, 40)), 1)
+    assert _check_greedy_rows(model, z, primer, rows) > 10
 
 
 def test_completion_keeps_the_strokes_drawn_so_far(sketcher: Sketcher):
@@ -157,32 +200,33 @@ def test_a_reconstruction_is_never_much_longer_than_its_drawing(sketcher: Sketch
         assert 0 < redrawn.num_points <= RECON_LENGTH_FACTOR * n + RECON_LENGTH_SLACK
 
 
-def test_a_stale_reconstruction_stops_early_and_a_live_one_is_unchanged(sketcher: Sketcher):
-    """The live view asks, every few points, whether a newer drawing waits: if so the decoder
-    gives up at once (nothing is shown for the stale drawing); if not, asking changes nothing."""
+def test_a_streamed_reconstruction_starts_early_can_stop_and_ends_as_the_plain_one(
+    sketcher: Sketcher,
+):
+    """A live view gets the first points before the decoder ends and may stop between chunks
+    (a newer drawing waits); read to the end, the stream gives exactly `reconstruct`'s faces."""
+    from core.model import FIRST_CHUNK
+
     faces = generate_faces(2, seed=5)
-    asked = []
-
-    def never() -> bool:
-        asked.append(1)
-        return False
-
-    plain = sketcher.encode_and_reconstruct(faces, temperature=0.2, seed=4)
-    watched = sketcher.encode_and_reconstruct(faces, temperature=0.2, seed=4, should_stop=never)
-    np.testing.assert_array_equal(plain[0], watched[0])
-    for a, b in zip(plain[1], watched[1], strict=True):
+    plain = sketcher.reconstruct(faces, temperature=0.2, seed=4)
+    mu, limits = sketcher.encode_for_reconstruction(faces)
+    stream = sketcher.reconstruct_stream(mu, limits, temperature=0.2, seed=4)
+    first = next(stream)
+    assert all(0 < f.num_points <= FIRST_CHUNK for f in first)
+    chances = 1
+    while True:
+        try:
+            assert next(stream) is None
+            chances += 1
+        except StopIteration as done:
+            streamed = done.value
+            break
+    assert chances > 1, "a long face gives more than one chance to stop"
+    for a, b in zip(plain, streamed, strict=True):
         np.testing.assert_array_equal(a.points(), b.points())
-    assert asked, "the decoder never asked whether it was still wanted"
-
-    calls = []
-
-    def newer_waits() -> bool:
-        calls.append(1)
-        return True
-
-    with pytest.raises(Superseded):
-        sketcher.encode_and_reconstruct(faces, should_stop=newer_waits)
-    assert len(calls) == 1  # asked before the first point, and nothing was decoded after
+    stopped = sketcher.reconstruct_stream(mu, limits)
+    next(stopped)
+    stopped.close()  # what the service does for an overtaken analysis: nothing more is decoded
 
 
 def test_at_the_apps_low_temperature_a_face_still_ends():

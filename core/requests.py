@@ -1,0 +1,215 @@
+"""What the window asks the model for: one small class per request.
+
+Each request says which waiting request it replaces (`key`: a newer one of the same key makes
+the older one pointless), how urgent it is (`priority`: what the person is doing right now goes
+first), whether Cancel stops it (`long`), and whether it stops mid-way once a newer one of its
+key waits (`overtakable`). `run` does the work on the worker thread and returns the answer, or
+a stream (`core.streams`) that yields an early answer first; `apply` puts an answer into the
+session on the GUI thread. Adding a feature touches one class here, not the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from core.strokes import Drawing
+
+if TYPE_CHECKING:
+    from core.indexing import Progress
+    from core.session import Session
+    from core.sketcher import Sketcher
+    from core.workspace import Workspace
+
+WALK_TEMPERATURE = 0.05  # faces walked on the map: nearly deterministic, so a drag is smooth
+SAMPLES_PER_GRID = 16
+ENDINGS_TEMPERATURE = 0.3
+
+
+@dataclass(frozen=True, eq=False)
+class Request:
+    key: ClassVar[str]
+    priority: ClassVar[int]
+    long: ClassVar[bool] = False
+    overtakable: ClassVar[bool] = False
+
+    def run(self, report: Progress) -> Any:
+        raise NotImplementedError
+
+    def wanted_by(self, session: Session) -> bool:
+        """Whether its answer still means something to the session."""
+        return True
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        """Show `answer` (`continues`: the final answer of a request whose early one is shown)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, eq=False)
+class OnWorkspace(Request):
+    """A request worked out under one model and dataset: pointless once another is loaded."""
+
+    workspace: Workspace
+
+    def wanted_by(self, session: Session) -> bool:
+        return session.workspace is self.workspace
+
+
+@dataclass(frozen=True, eq=False)
+class LoadWorkspace(Request):
+    key: ClassVar[str] = "load"
+    priority: ClassVar[int] = 0
+    long: ClassVar[bool] = True
+
+    model: str | None
+    data: str | None
+    clusters: int | str = "auto"
+    projection: str = "pca"
+    sketcher: Sketcher | None = None  # keep this model (only the dataset or index changes)
+
+    def run(self, report: Progress) -> tuple[Workspace, list[str]]:
+        from core.device import all_cores
+        from core.workspace import load_workspace
+
+        notices: list[str] = []
+        with all_cores():
+            workspace = load_workspace(
+                self.model,
+                self.data,
+                self.clusters,
+                progress=report,
+                notice=notices.append,
+                sketcher=self.sketcher,
+                projection=self.projection,
+            )
+        return workspace, notices
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.set_workspace(*answer)
+
+
+@dataclass(frozen=True, eq=False)
+class Analyse(OnWorkspace):
+    """The live view of the drawing: reconstruction, cluster, map place, nearest faces."""
+
+    key: ClassVar[str] = "analyse"
+    priority: ClassVar[int] = 1
+    overtakable: ClassVar[bool] = True
+
+    drawing: Drawing
+    epoch: int  # the session's drawing epoch when asked: a cleared canvas drops the answer
+
+    def run(self, report: Progress) -> Any:
+        from core.analysis import analyse_stream
+
+        return analyse_stream(self.workspace.sketcher, self.workspace.index, self.drawing)
+
+    def wanted_by(self, session: Session) -> bool:
+        return super().wanted_by(session) and session.drawing_epoch == self.epoch
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_analysis(answer, continues)
+
+
+@dataclass(frozen=True, eq=False)
+class Walk(OnWorkspace):
+    """The face at a place on the map."""
+
+    key: ClassVar[str] = "walk"
+    priority: ClassVar[int] = 2
+
+    xy: tuple[float, float]
+
+    def run(self, report: Progress) -> Drawing:
+        z = self.workspace.index.map_to_latent(np.array(self.xy))
+        return self.workspace.sketcher.decode(z, temperature=WALK_TEMPERATURE, seed=0)[0]
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_walked(answer)
+
+
+@dataclass(frozen=True, eq=False)
+class ReconstructFace(OnWorkspace):
+    """The model's reconstruction of a dataset face the person clicked."""
+
+    key: ClassVar[str] = "reconstruct-face"
+    priority: ClassVar[int] = 3
+
+    position: int
+
+    def run(self, report: Progress) -> Drawing:
+        return self.workspace.sketcher.reconstruct([self.workspace.drawings[self.position]])[0]
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_face_reconstruction(self.workspace.index.keys[self.position], answer)
+
+
+@dataclass(frozen=True, eq=False)
+class Complete(OnWorkspace):
+    """Several endings of the half-drawn face."""
+
+    key: ClassVar[str] = "complete"
+    priority: ClassVar[int] = 3
+
+    partial: Drawing
+    n: int
+    seed: int
+
+    def run(self, report: Progress) -> list[Drawing]:
+        from core.generate import complete
+
+        return complete(
+            self.workspace.sketcher, self.partial, self.n, ENDINGS_TEMPERATURE, seed=self.seed
+        )
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_endings(answer)
+
+
+@dataclass(frozen=True, eq=False)
+class Interpolate(OnWorkspace):
+    """The faces between two ends, each a drawing (encoded first) or a thought vector."""
+
+    key: ClassVar[str] = "interpolate"
+    priority: ClassVar[int] = 4
+
+    a: Drawing | np.ndarray
+    b: Drawing | np.ndarray
+    steps: int
+
+    def run(self, report: Progress) -> list[Drawing]:
+        from core.generate import interpolate
+
+        sketcher = self.workspace.sketcher
+        z = [sketcher.encode([e])[0][0] if isinstance(e, Drawing) else e for e in (self.a, self.b)]
+        return interpolate(sketcher, z[0], z[1], self.steps)
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_strip(answer)
+
+
+@dataclass(frozen=True, eq=False)
+class Sample(OnWorkspace):
+    """A grid of random faces: from the prior, or from one cluster's Gaussian."""
+
+    key: ClassVar[str] = "samples"
+    priority: ClassVar[int] = 5
+
+    temperature: float
+    cluster: int | None
+    seed: int
+    n: int = field(default=SAMPLES_PER_GRID)
+
+    def run(self, report: Progress) -> list[Drawing]:
+        from core.generate import sample_faces
+
+        ws = self.workspace
+        return sample_faces(
+            ws.sketcher, self.n, self.temperature, ws.index, self.cluster, self.seed
+        )
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        caption = "random" if self.cluster is None else f"cluster {self.cluster}"
+        session.show_samples(answer, caption)
