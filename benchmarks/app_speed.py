@@ -121,7 +121,9 @@ def run(n_faces: int = 30) -> dict:
                 # reconstruction's first points (the view draws it point by point from there)
                 spin_until(
                     app,
-                    lambda: window.service.queue.latest["analyse"] == window.session.shown("analyse"),
+                    lambda: (
+                        window.service.queue.latest["analyse"] == window.session.shown("analyse")
+                    ),
                 )
                 window.reconstruction.repaint()
                 window.cluster_panel.repaint()
