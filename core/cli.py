@@ -13,7 +13,14 @@ EXIT_BAD_INPUT = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from core.commands import app_cmd, bench_cmd, data_cmds, latent_cmds, model_cmds
+    from core.commands import (
+        app_cmd,
+        bench_cmd,
+        data_cmds,
+        latent_cmds,
+        model_cmds,
+        thought_cmds,
+    )
 
     parser = argparse.ArgumentParser(
         prog="sketchbook",
@@ -21,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (app_cmd, data_cmds, model_cmds, latent_cmds, bench_cmd):
+    for module in (app_cmd, data_cmds, model_cmds, latent_cmds, thought_cmds, bench_cmd):
         module.add(sub)
     return parser
 

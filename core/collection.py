@@ -21,9 +21,10 @@ def load_collection(path: Path | None = None) -> list[Drawing]:
 
 
 def save_to_collection(
-    drawing: Drawing, source: str = "drawn", path: Path | None = None
+    drawing: Drawing, source: str = "drawn", path: Path | None = None, **labels: str
 ) -> Drawing:
-    """Append a drawing (in the canonical 0..255 form) and return what was stored."""
+    """Append a drawing (in the canonical 0..255 form) and return what was stored; `labels`
+    say more about where it came from (the favourites name the model that drew it)."""
     if drawing.is_empty:
         raise BadDrawing("the drawing is empty: nothing to save")
     path = path or collection_path()
@@ -35,6 +36,14 @@ def save_to_collection(
         ) from None
     stored = canonical(drawing)
     stored.key = f"mine-{uuid.uuid4().hex[:12]}"
-    stored.labels = {"word": "face", "source": source, "saved": time.strftime("%Y-%m-%d %H:%M:%S")}
+    saved = time.strftime("%Y-%m-%d %H:%M:%S")
+    stored.labels = {"word": "face", "source": source, "saved": saved, **labels}
     write_ndjson([*existing, stored], path)
     return stored
+
+
+def remove_from_collection(key: str, path: Path | None = None) -> None:
+    """Take the drawing with this key out (atomically, like every save)."""
+    path = path or collection_path()
+    kept = [d for d in load_collection(path) if d.key != key]
+    write_ndjson(kept, path)

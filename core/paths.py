@@ -35,5 +35,9 @@ def collection_path() -> Path:
     return data_dir() / "collection.ndjson"
 
 
+def favourites_path() -> Path:
+    return data_dir() / "favourites.ndjson"
+
+
 def model_library_dir() -> Path:
     return data_dir() / "models"

@@ -47,10 +47,12 @@ class TrainProgress:
             mark = " (best)" if event["improved"] else ""
             self.bar.write(f"step {event['step']}: validation loss {event['valid_loss']:.4f}{mark}")
         elif kind == "specialised":
+            fresh = ", ".join(f"{v:.0%} at {t}" for t, v in event["share_fresh"].items())
             self.bar.write(
-                f"kept the {event['kept']} model: {event['share_fine_tuned']:.0%} of the fine-tuned "
-                f"model's random faces land in the cluster, {event['share_recentred']:.0%} of the "
-                "re-centred start's"
+                f"kept the {event['kept']} model ({event['share_fine_tuned']:.0%} of the "
+                f"fine-tuned model's random faces landed in the cluster, "
+                f"{event['share_recentred']:.0%} of the re-centred start's); on fresh samples "
+                f"{fresh}"
             )
         elif kind == "warning":
             self.bar.write(f"warning: {event['message']}")

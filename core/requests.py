@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from core.errors import BadRequest
 from core.strokes import Drawing
 
 if TYPE_CHECKING:
@@ -213,3 +214,60 @@ class Sample(OnWorkspace):
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
         caption = "random" if self.cluster is None else f"cluster {self.cluster}"
         session.show_samples(answer, caption)
+
+
+@dataclass(frozen=True, eq=False)
+class AverageFaces(OnWorkspace):
+    """The face the average thought vector of a selection draws: dataset faces by position,
+    or drawings from elsewhere (the collection, the favourites), encoded first."""
+
+    key: ClassVar[str] = "average"
+    priority: ClassVar[int] = 3
+
+    positions: tuple[int, ...]
+    caption: str
+    drawings: tuple[Drawing, ...] = ()
+
+    def run(self, report: Progress) -> tuple[Any, list[Drawing]]:
+        from core.thoughts import average_face
+
+        ws = self.workspace
+        if self.drawings:
+            vectors, faces = ws.sketcher.encode_many(list(self.drawings)), self.drawings
+        else:
+            vectors = ws.index.mu[list(self.positions)]
+            faces = [ws.drawings[i] for i in self.positions]
+        if len(vectors) == 0:
+            raise BadRequest("nothing selected to average")
+        average = average_face(ws.sketcher, vectors)
+        return average, [faces[i] for i in average.members]
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        average, members = answer
+        session.show_average(average, members, self.caption)
+
+
+@dataclass(frozen=True, eq=False)
+class Arithmetic(OnWorkspace):
+    """Face arithmetic: A + strength * (C - B), each end a drawing (encoded) or a vector."""
+
+    key: ClassVar[str] = "arithmetic"
+    priority: ClassVar[int] = 2
+
+    a: Drawing | np.ndarray
+    b: Drawing | np.ndarray
+    c: Drawing | np.ndarray
+    strength: float
+
+    def run(self, report: Progress) -> Drawing:
+        from core.thoughts import arithmetic_face
+
+        sketcher = self.workspace.sketcher
+        ends = [self.a, self.b, self.c]
+        drawn = [e for e in ends if isinstance(e, Drawing)]
+        encoded = iter(sketcher.encode(drawn)[0]) if drawn else iter(())
+        vectors = [next(encoded) if isinstance(e, Drawing) else e for e in ends]
+        return arithmetic_face(sketcher, *vectors, strength=self.strength)
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_arithmetic(answer)

@@ -57,7 +57,9 @@ class Session:
     strip_changed = Signal(list)  # the faces of an interpolation
     samples_changed = Signal(list, str)  # random faces and what they were drawn from
     endings_changed = Signal(list)  # endings of the half-drawn face
-    ends_changed = Signal(list)  # the interpolation ends on offer
+    ends_changed = Signal(list)  # the interpolation and arithmetic ends on offer
+    average_changed = Signal(object, list, str)  # an Average, its most typical members, caption
+    arithmetic_changed = Signal(object)  # the face A - B + C draws
 
     def __init__(self) -> None:
         self.workspace: Workspace | None = None
@@ -181,6 +183,14 @@ class Session:
     def show_endings(self, faces: list[Drawing]) -> None:
         self.last_generated = faces[0]
         self.endings_changed.emit(faces)
+
+    def show_average(self, average: Any, members: list[Drawing], caption: str) -> None:
+        self.last_generated = average.face
+        self.average_changed.emit(average, members, caption)
+
+    def show_arithmetic(self, face: Drawing) -> None:
+        self.last_generated = face
+        self.arithmetic_changed.emit(face)
 
     def _workspace(self) -> Workspace:
         if self.workspace is None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QMenu, QWidget
 
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
-from desktop.keep import KeepAction
+from desktop.keep import FACE_ACTIONS, KeepAction
 
 
 class FaceGrid(QWidget):
@@ -17,10 +17,16 @@ class FaceGrid(QWidget):
     faceClicked = Signal(int)
 
     def __init__(
-        self, columns: int, cells: int, parent: QWidget | None = None, cell_size: int = 96
+        self,
+        columns: int,
+        cells: int,
+        parent: QWidget | None = None,
+        cell_size: int = 96,
+        actions: tuple[KeepAction, ...] = FACE_ACTIONS,
     ):
         super().__init__(parent)
         self.columns = columns
+        self.actions = actions
         layout = QGridLayout(self)
         layout.setSpacing(4)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -29,7 +35,9 @@ class FaceGrid(QWidget):
             view = DrawingView(self)
             view.setMinimumSize(cell_size, cell_size)
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            view.customContextMenuRequested.connect(lambda pos, v=view: self._menu(v, pos))
+            view.customContextMenuRequested.connect(
+                lambda pos, v=view: keep_menu(v, pos, self.actions, self.keepRequested.emit)
+            )
             view.clicked.connect(lambda i=i: self.faceClicked.emit(i))
             layout.addWidget(view, i // columns, i % columns)
             self.views.append(view)
@@ -43,14 +51,14 @@ class FaceGrid(QWidget):
     def faces(self) -> list[Drawing]:
         return [v.drawing for v in self.views if v.drawing is not None]
 
-    def _menu(self, view: DrawingView, pos) -> None:
-        if view.drawing is None:
-            return
-        menu = QMenu(self)
-        for keep in KeepAction:
-            action = QAction(keep.value, menu)
-            action.triggered.connect(
-                lambda _=False, k=keep, d=view.drawing: self.keepRequested.emit(d, k)
-            )
-            menu.addAction(action)
-        menu.exec(view.mapToGlobal(pos))
+
+def keep_menu(view: DrawingView, pos, actions, chosen) -> None:
+    """Right-click on a face: what can be done with it; `chosen(face, action)` does it."""
+    if view.drawing is None:
+        return
+    menu = QMenu(view)
+    for keep in actions:
+        action = QAction(keep.value, menu)
+        action.triggered.connect(lambda _=False, k=keep, d=view.drawing: chosen(d, k))
+        menu.addAction(action)
+    menu.exec(view.mapToGlobal(pos))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from core.session import End, Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
+from desktop.end_choice import fill_end_combo
 from desktop.face_grid import FaceGrid
 
 MAX_STEPS = 12
@@ -71,15 +72,9 @@ class InterpolationPanel(QWidget):
         session.strip_changed.connect(self.show_strip)
 
     def set_ends(self, ends: list[End]) -> None:
-        """Offer these ends (the session knows how to turn each into a thought vector); each
-        combo keeps its choice while it is still on offer."""
-        for combo, default in ((self.end_a, 0), (self.end_b, 1)):
-            current = combo.currentData()
-            combo.clear()
-            for end in ends:
-                combo.addItem(end.label, end)
-            i = combo.findData(current) if current is not None else -1
-            combo.setCurrentIndex(i if i >= 0 else min(default, len(ends) - 1))
+        """Offer these ends (the session knows how to turn each into a thought vector)."""
+        fill_end_combo(self.end_a, ends, 0)
+        fill_end_combo(self.end_b, ends, 1)
 
     def _request(self) -> None:
         a, b = self.end_a.currentData(), self.end_b.currentData()

@@ -19,6 +19,17 @@ class KeepAction(Enum):
     COPY = "Copy"
     EXPORT_PNG = "Export as PNG..."
     EXPORT_SVG = "Export as SVG..."
+    FAVOURITE = "\u2665 Add to favourites"
+    UNFAVOURITE = "Remove from favourites"
+
+
+FACE_ACTIONS = (
+    KeepAction.FAVOURITE,
+    KeepAction.SAVE,
+    KeepAction.COPY,
+    KeepAction.EXPORT_PNG,
+    KeepAction.EXPORT_SVG,
+)
 
 
 def keep_face(parent: QWidget, face: Drawing, action: KeepAction) -> str:

@@ -10,8 +10,8 @@ from collections import deque
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from core.latent import LatentIndex
 from core.palette import cluster_colour
@@ -20,15 +20,80 @@ from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 
 TRAIL = 12
+HINT = (
+    "Click or drag anywhere on the map to generate the face there; click a point to see that "
+    "face. Ctrl-drag a box to average the faces in it. Shift-drag or middle-drag pans, the "
+    "wheel zooms; right-click a cluster for more."
+)
+
+
+class MapViewBox(pg.ViewBox):
+    """A hand on the map: a plain left click or drag walks (the cross follows the mouse from
+    wherever the press was, so the first drag never pans by surprise), Ctrl-drag draws a box to
+    select faces, Shift-drag or the middle button pans, the wheel zooms."""
+
+    walked = Signal(float, float)  # where the person clicked or dragged, in map coordinates
+    boxSelected = Signal(float, float, float, float)  # x0, y0, x1, y1 in map coordinates
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
+        self.box = QGraphicsRectItem()
+        self.box.setPen(pg.mkPen((40, 90, 200), width=1, style=Qt.PenStyle.DashLine))
+        self.box.setBrush(pg.mkBrush(40, 90, 200, 30))
+        self.box.hide()
+        self.addItem(self.box, ignoreBounds=True)
+        self.pressed_modifiers = Qt.KeyboardModifier.NoModifier  # set by the map on each press
+        self.drag_mode = "walk"
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+        if ev.button() == Qt.MouseButton.LeftButton and not ev.modifiers():
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self.walked.emit(p.x(), p.y())
+            return
+        super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 - pyqtgraph's name
+        if ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        if ev.isStart():  # what a drag does is decided when it starts, by the keys held then
+            held = ev.modifiers() | self.pressed_modifiers
+            self.drag_mode = (
+                "select"
+                if held & Qt.KeyboardModifier.ControlModifier
+                else "pan"
+                if held & Qt.KeyboardModifier.ShiftModifier
+                else "walk"
+            )
+        if self.drag_mode == "select":
+            a = self.mapSceneToView(ev.buttonDownScenePos())
+            b = self.mapSceneToView(ev.scenePos())
+            rect = QRectF(a, b).normalized()
+            self.box.setRect(rect)
+            self.box.setVisible(not ev.isFinish())
+            if ev.isFinish():
+                self.boxSelected.emit(rect.left(), rect.top(), rect.right(), rect.bottom())
+        elif self.drag_mode == "pan":
+            was, now = self.mapToView(ev.lastPos()), self.mapToView(ev.pos())
+            self.translateBy(x=was.x() - now.x(), y=was.y() - now.y())
+        else:
+            p = self.mapSceneToView(ev.scenePos())
+            self.walked.emit(p.x(), p.y())
 
 
 class LatentMap(pg.PlotWidget):
     cursorMoved = Signal(float, float)  # while the person drags the cursor
     pointClicked = Signal(int)  # a dataset drawing, by index
     clusterMenuRequested = Signal(int, QPointF)  # right-click: the cluster under the mouse
+    selected = Signal(object)  # dataset positions inside a Ctrl-dragged box
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent, background="w")
+        self.view_box = MapViewBox()
+        super().__init__(parent, background="w", viewBox=self.view_box)
+        self.view_box.walked.connect(self.move_cursor)
+        self.view_box.boxSelected.connect(self._box_selected)
         self.setObjectName("latentMap")
         self.setAccessibleName("Latent map")
         self.setAccessibleDescription(
@@ -130,6 +195,13 @@ class LatentMap(pg.PlotWidget):
         """As if the person dragged the cursor there (scripts and tests use this)."""
         self.cursor.setPos(x, y)
 
+    def _box_selected(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        if self.index is None:
+            return
+        xy = self.index.map_xy
+        inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+        self.selected.emit(np.flatnonzero(inside))
+
     def _clicked(self, scatter, points, event=None) -> None:
         if len(points):
             self.pointClicked.emit(int(points[0].data()))
@@ -148,6 +220,7 @@ class LatentMap(pg.PlotWidget):
         self.hover.raise_()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.view_box.pressed_modifiers = event.modifiers()
         if event.button() == Qt.MouseButton.RightButton:
             cluster = self.cluster_at(self.mapToScene(event.position().toPoint()))
             if cluster is not None:

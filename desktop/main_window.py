@@ -30,15 +30,19 @@ from core.errors import SketchbookError
 from core.session import End, Session
 from core.strokes import Drawing
 from desktop import keep
+from desktop.arithmetic_panel import ArithmeticPanel
 from desktop.autosaver import Autosaver
+from desktop.average_panel import AveragePanel
 from desktop.canvas import SketchCanvas
 from desktop.choice_menu import fill_choice_menu
 from desktop.cluster_panel import ClusterPanel
 from desktop.completion_panel import CompletionPanel
 from desktop.drawing_view import DrawingView
+from desktop.favourites_panel import FavouritesPanel
 from desktop.inference import InferenceService
 from desktop.interpolation_panel import InterpolationPanel
 from desktop.keep import KeepAction
+from desktop.latent_3d import Latent3D
 from desktop.latent_map import LatentMap
 from desktop.library_menu import LibraryMenu
 from desktop.preferences import (
@@ -50,6 +54,7 @@ from desktop.preferences import (
 )
 from desktop.retrain import Retrainer
 from desktop.samples_panel import SamplesPanel
+from desktop.thought_actions import ThoughtActions
 from desktop.walk_panel import WalkPanel
 
 DATA_FILTER = "Drawings (*.ndjson *.npz *.bin *.json);;All files (*)"
@@ -76,6 +81,9 @@ class MainWindow(QMainWindow):
         self.service.failed.connect(self._on_failed)
         self.service.progress.connect(self._on_progress)
         self.autosaver = Autosaver()
+        from core.favourites import Favourites
+
+        self.favourites = Favourites()
         self._build_panels()
         self._build_menus()
         self._build_status_bar()
@@ -105,6 +113,7 @@ class MainWindow(QMainWindow):
         for folder in (data_dir(), model_library_dir()):
             remove_stale_temps(folder)
         self._restore_drawing()
+        self.favourites.load()
         self.load(*self._initial)
 
     def _restore_drawing(self) -> None:
@@ -159,9 +168,17 @@ class MainWindow(QMainWindow):
         self.map.cursorMoved.connect(self._walk)
         self.map.pointClicked.connect(self.show_dataset_face)
         self.map.clusterMenuRequested.connect(self._cluster_menu)
+        self.thoughts = ThoughtActions(self)
+        self.map.selected.connect(self.thoughts.average_box)
         self.map.setMinimumWidth(320)
+        self.space_3d = Latent3D()
+        self.space_3d.pointClicked.connect(self.show_dataset_face)
+        self.map_tabs = QTabWidget()
+        self.map_tabs.setObjectName("mapTabs")
+        self.map_tabs.addTab(self.map, "2-D map")
+        self.map_tabs.addTab(self.space_3d, "3-D")
         map_box = QGroupBox("Latent map")
-        QVBoxLayout(map_box).addWidget(self.map)
+        QVBoxLayout(map_box).addWidget(self.map_tabs)
 
         self.walk_panel = WalkPanel()
         self.interpolation = InterpolationPanel()
@@ -170,19 +187,31 @@ class MainWindow(QMainWindow):
         self.samples.samplesRequested.connect(self.sample)
         self.completion = CompletionPanel()
         self.completion.completionRequested.connect(self.complete)
-        for grid in (
-            self.cluster_panel.nearest,
-            self.interpolation.strip,
-            self.samples.grid,
-            self.completion.grid,
+        self.average = AveragePanel()
+        self.average.averageRequested.connect(self.thoughts.average_of)
+        self.arithmetic = ArithmeticPanel()
+        self.arithmetic.arithmeticRequested.connect(self.thoughts.arithmetic)
+        self.favourites_panel = FavouritesPanel()
+        self.favourites_panel.trainRequested.connect(self.thoughts.train_on_favourites)
+        for source, emitter in (
+            ("dataset", self.cluster_panel.nearest),
+            ("generated", self.interpolation.strip),
+            ("generated", self.samples.grid),
+            ("generated", self.completion.grid),
+            ("generated", self.average),
+            ("generated", self.arithmetic),
+            ("favourite", self.favourites_panel),
         ):
-            grid.keepRequested.connect(self.keep)
+            emitter.keepRequested.connect(lambda face, action, s=source: self.keep(face, action, s))
         self.tabs = QTabWidget()
         self.tabs.setObjectName("generationTabs")
         self.tabs.addTab(self.walk_panel, "Walk the map")
         self.tabs.addTab(self.interpolation, "Interpolate")
         self.tabs.addTab(self.samples, "Random faces")
         self.tabs.addTab(self.completion, "Finish my face")
+        self.tabs.addTab(self.average, "Average")
+        self.tabs.addTab(self.arithmetic, "Face arithmetic")
+        self.tabs.addTab(self.favourites_panel, "Favourites")
         self.retrainer = Retrainer(self, lambda: self.session.workspace)
         self.retrainer.modelReady.connect(self._trained)
         self.retrainer.started.connect(lambda: self.tabs.setCurrentWidget(self.retrainer.panel))
@@ -209,8 +238,15 @@ class MainWindow(QMainWindow):
             self.interpolation,
             self.samples,
             self.completion,
+            self.average,
+            self.arithmetic,
+            self.space_3d,
         ):
             panel.bind(s)
+        self.favourites_panel.bind(self.favourites)
+        self.favourites.changed.connect(
+            lambda faces: self.favourites_panel.show_faces(faces, self.favourites.problem)
+        )
         s.analysis_started.connect(lambda a: self.reconstruction.set_drawing(a.reconstruction))
         s.analysis_finished.connect(lambda a: self.reconstruction.extend_drawing(a.reconstruction))
         s.analysis_finished.connect(self.analysisShown.emit)
@@ -250,6 +286,13 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
+        self._action(
+            edit,
+            "Add drawing to favourites",
+            lambda: self.keep(None, KeepAction.FAVOURITE),
+            "Ctrl+D",
+            "favouriteDrawing",
+        )
         self.undo_action = self._action(
             edit, "Undo stroke", self.canvas.undo, QKeySequence.StandardKey.Undo, "undo"
         )
@@ -442,6 +485,9 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.addAction(f"Retrain on cluster {cluster}...", lambda: self.retrain(cluster))
         menu.addAction(f"Random faces like cluster {cluster}", lambda: self._show_samples(cluster))
+        menu.addAction(
+            f"Average face of cluster {cluster}", lambda: self.thoughts.average_cluster(cluster)
+        )
         menu.popup(where.toPoint())
 
     def _show_samples(self, cluster: int = -1) -> None:
@@ -562,14 +608,17 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
 
     # ================================================================== keeping faces
-    def keep(self, face: Drawing | None, action: KeepAction) -> None:
-        """Save, copy or export a face; None means the drawing on the canvas."""
+    def keep(self, face: Drawing | None, action: KeepAction, source: str = "drawn") -> None:
+        """Heart, save, copy or export a face; None means the drawing on the canvas."""
         if face is None:
             if self.canvas.is_empty():
                 self.statusBar().showMessage("the canvas is empty: nothing to keep", 5000)
                 return
             face = self.canvas.drawing()
-        message = keep.keep_face(self, face, action)
+        if action in (KeepAction.FAVOURITE, KeepAction.UNFAVOURITE):
+            message = self.thoughts.favourite(face, action, source)
+        else:
+            message = keep.keep_face(self, face, action)
         if message:
             self.statusBar().showMessage(message, 6000)
 

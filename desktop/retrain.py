@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core import library
 from core.errors import SketchbookError
-from core.retrain_plan import retrain_arguments
+from core.retrain_plan import FINE_TUNES, retrain_arguments
 from desktop.retrain_dialog import RetrainDialog, RetrainRequest
 from desktop.training_panel import TrainingPanel
 from desktop.training_run import TrainingRun
@@ -31,6 +31,7 @@ class Retrainer(QObject):
         self.panel.cancelRequested.connect(self.cancel)
         self.run: TrainingRun | None = None
         self.request: RetrainRequest | None = None
+        self.what = ""
         self.out: Path | None = None
         library.sweep_abandoned_runs(ABANDONED_AFTER_S)
 
@@ -52,7 +53,25 @@ class Retrainer(QObject):
         if dialog.exec() == RetrainDialog.DialogCode.Accepted:
             self.start(dialog.request())
 
-    def start(self, request: RetrainRequest) -> None:
+    def train_on_favourites(self, path: str, count: int) -> None:
+        """The retrain path on the favourites: re-centred on their Gaussian (one cluster of
+        their own index), then the quick fine-tune, as for a cluster."""
+        if self.workspace() is None or self.is_running():
+            self.ask()  # says what is in the way
+            return
+        steps = FINE_TUNES["quick"].steps
+        request = RetrainRequest(0, steps, False, "favourites")
+        self.start(request, data=path, clusters=1, what=f"your {count} favourites")
+
+    def start(
+        self,
+        request: RetrainRequest,
+        data: str | None = None,
+        clusters: int | None = None,
+        what: str | None = None,
+    ) -> None:
+        """Train in a child process on cluster `request.cluster` of `data` (default: the open
+        dataset, under its index of `clusters`)."""
         ws = self.workspace()
         try:
             name = library.free_name(request.name)
@@ -61,20 +80,23 @@ class Retrainer(QObject):
             QMessageBox.warning(self.window, "Retrain", f"Could not start training: {exc}")
             return
         self.request = RetrainRequest(request.cluster, request.steps, request.scratch, name)
+        self.what = what or f"cluster {request.cluster}"
         self.run = TrainingRun(self)
         self.run.stepped.connect(self.panel.stepped)
         self.run.evaluated.connect(self.panel.evaluated)
         self.run.ended.connect(self._ended)
         how = "from scratch" if request.scratch else f"fine-tuning {ws.model_name}"
         self.panel.begin(
-            f"Training '{name}' on cluster {request.cluster} of {ws.data_name} ({how})",
+            f"Training '{name}' on {self.what} of {ws.data_name} ({how})"
+            if what is None
+            else f"Training '{name}' on {what} ({how})",
             request.steps,
         )
         arguments = retrain_arguments(
             ws.sketcher.path,
-            str(ws.data_path),
+            data or str(ws.data_path),
             request.cluster,
-            ws.index.k,
+            clusters or ws.index.k,
             self.out,
             steps=request.steps,
             scratch=request.scratch,
@@ -123,7 +145,7 @@ class Retrainer(QObject):
             return
         share = self.run.cluster_share
         landed = (
-            f"; {share:.0%} of its random faces are in cluster {self.request.cluster}"
+            f"; {share:.0%} of 100 fresh random faces (T=0.3) are like {self.what}"
             if share is not None
             else ""
         )

@@ -3,6 +3,8 @@ by stroke with its reconstruction, cluster and map; the interpolation strip; the
 with --retrain also the retrain dialog, a training run half-way and the retrained model's faces.
 
     python -m desktop.screenshots --out docs/ [--retrain]
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x1000x24" python -m desktop.screenshots
+        (the same, with the 3-D view: it needs a display with OpenGL)
 """
 
 from __future__ import annotations
@@ -80,10 +82,48 @@ def main() -> None:
     window.samples.new.click()
     settle(app, window)
     window.grab().save(str(out / "screenshot_samples.png"))
+    thought_shots(app, window, out)
     if args.retrain:
         retrain_shots(app, window, out)
     window.close()
     print(f"wrote the screenshots to {out}")
+
+
+def thought_shots(app: QApplication, window, out: Path) -> None:
+    """The average of a box of faces on the map, face arithmetic, and the favourites shelf."""
+    from desktop.keep import KeepAction
+
+    xy = window.workspace.index.map_xy
+    (x0, y0), (x1, y1) = xy.min(0), xy.max(0)
+    box = (x0 + 0.55 * (x1 - x0), y0 + 0.55 * (y1 - y0), x1, y1)  # a corner of the map
+    window.map.view_box.box.setRect(box[0], box[1], box[2] - box[0], box[3] - box[1])
+    window.map.view_box.box.show()  # as while the person drags it
+    window.map.view_box.boxSelected.emit(*box)
+    settle(app, window)
+    window.grab().save(str(out / "screenshot_average.png"))
+    window.map.view_box.box.hide()
+
+    window.tabs.setCurrentWidget(window.arithmetic)
+    window.arithmetic.ends["b"].setCurrentText("centre of cluster 0")
+    window.arithmetic.ends["c"].setCurrentText("centre of cluster 2")
+    window.arithmetic.slider.setValue(120)
+    settle(app, window)
+    window.grab().save(str(out / "screenshot_arithmetic.png"))
+
+    window.keep(None, KeepAction.FAVOURITE)
+    for face in window.samples.grid.faces()[:5] + window.average.members.faces()[:6]:
+        window.keep(face, KeepAction.FAVOURITE, "generated")
+    window.tabs.setCurrentWidget(window.favourites_panel)
+    settle(app, window, 0.3)
+    window.grab().save(str(out / "screenshot_favourites.png"))
+
+    window.map_tabs.setCurrentWidget(window.space_3d)  # needs a display with OpenGL (Xvfb)
+    settle(app, window, 0.5)
+    if window.space_3d.problem is None:
+        window.grab().save(str(out / "screenshot_3d.png"))
+    else:
+        print(f"no 3-D screenshot: {window.space_3d.problem}")
+    window.map_tabs.setCurrentWidget(window.map)
 
 
 def retrain_shots(app: QApplication, window, out: Path) -> None:

@@ -36,7 +36,7 @@ class TrainingRun(QObject):
         self._started_at = 0.0
         self._first_step: tuple[int, float] | None = None
         self.best_step: int | None = None
-        self.cluster_share: float | None = None  # of the kept model's random faces, in the cluster
+        self.cluster_share: float | None = None  # of fresh random faces (T=0.3), in the cluster
 
     def start(self, arguments: list[str]) -> None:
         """Run `python -m core <arguments>` with this interpreter (what `sketchbook` runs)."""
@@ -83,7 +83,7 @@ class TrainingRun(QObject):
             left = (steps - step) / rate if rate > 0 else -1.0
             self.stepped.emit(step, steps, float(event["loss"]), left)
         elif kind == "specialised":
-            self.cluster_share = float(max(event["share_fine_tuned"], event["share_recentred"]))
+            self.cluster_share = float(event["share_fresh"]["T=0.3"])
         elif kind == "eval":
             if event.get("improved"):
                 self.best_step = int(event["step"])

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from core.session import Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
+from desktop.latent_map import HINT
 
 
 class WalkPanel(QWidget):
@@ -19,9 +20,7 @@ class WalkPanel(QWidget):
         self.clicked_face.setObjectName("clickedFace")
         self.clicked_reconstruction = DrawingView(animate=True, caption="its reconstruction")
         self.clicked_reconstruction.setObjectName("clickedReconstruction")
-        self.hint = QLabel(
-            "Drag the cross on the map to generate faces; click a point to see that face."
-        )
+        self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         layout = QGridLayout(self)
         layout.addWidget(self.cursor_face, 0, 0, 2, 1)

@@ -151,6 +151,7 @@ def test_training_on_one_cluster_uses_only_its_drawings_and_says_so(
     from core.indexing import build_index
     from core.modelfile import load_model
     from core.sketcher import Sketcher
+    from core.specialise import SPREADS
 
     out = tmp_path / "cluster.safetensors"
     cmd = [
@@ -183,9 +184,11 @@ def test_training_on_one_cluster_uses_only_its_drawings_and_says_so(
     _, _, _, info = load_model(out)
     assert info["trained_on"]["cluster"] == 1 and info["trained_on"]["drawings"] == size
     assert info["base"] == str(tiny_model)
-    assert info["recentred"]["spread"] in (1.0, 0.8, 0.6, 0.45, 0.3)
+    assert info["recentred"]["spread"] in SPREADS
     said = [json.loads(line) for line in result.stdout.splitlines() if '"specialised"' in line]
     assert said and said[0]["kept"] in ("fine-tuned", "re-centred")
+    fresh = said[0]["share_fresh"]  # reported from a draw nothing was chosen by
+    assert set(fresh) == {"T=0.3", "T=0.5"} and all(0 <= v <= 1 for v in fresh.values())
 
 
 def test_a_cluster_too_small_to_train_on_is_refused_with_its_size(

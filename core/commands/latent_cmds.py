@@ -12,22 +12,24 @@ import numpy as np
 from core.errors import BadRequest
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    def common(p: argparse.ArgumentParser, data: bool = True) -> None:
-        p.add_argument("--model", default="default", help="model file (default: the shipped model)")
-        if data:
-            p.add_argument("--data", default=None, help="dataset (default: the shipped real faces)")
-            p.add_argument(
-                "--clusters", default="auto", help="number of clusters, or auto (silhouette)"
-            )
-            p.add_argument(
-                "--map",
-                choices=("pca", "umap"),
-                default="pca",
-                help="map projection (umap needs umap-learn)",
-            )
-        p.add_argument("--device", default=None)
+def common(p: argparse.ArgumentParser, data: bool = True) -> None:
+    """The options every latent command shares: the model, and the dataset and its index."""
+    p.add_argument("--model", default="default", help="model file (default: the shipped model)")
+    if data:
+        p.add_argument("--data", default=None, help="dataset (default: the shipped real faces)")
+        p.add_argument(
+            "--clusters", default="auto", help="number of clusters, or auto (silhouette)"
+        )
+        p.add_argument(
+            "--map",
+            choices=("pca", "umap"),
+            default="pca",
+            help="map projection (umap needs umap-learn)",
+        )
+    p.add_argument("--device", default=None)
 
+
+def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "index", help="cluster sizes, silhouette and medoids of a dataset's latent index"
     )
