@@ -19,7 +19,3 @@ class BadModel(BadFile):
 
 class BadRequest(SketchbookError):
     """A parameter out of range: k bigger than the dataset, a cluster that does not exist..."""
-
-
-class Superseded(SketchbookError):
-    """A live request stopped because a newer one of its kind is waiting: nothing to show."""

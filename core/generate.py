@@ -68,7 +68,8 @@ def sample_faces(
     spread: float = 1.0,
 ) -> list[Drawing]:
     """Random faces: z from the prior N(0, I), or from one cluster's Gaussian when `cluster` is
-    given, scaled by `spread`; then decoded at the sampling `temperature`."""
+    given, scaled by `spread`; then decoded at the sampling `temperature`, each face with its
+    own random numbers (independent draws, as a share measured on them assumes)."""
     if n < 1:
         raise BadRequest("ask for at least one face")
     if cluster is not None:
@@ -77,7 +78,7 @@ def sample_faces(
         z = cluster_z(index, cluster, n, temperature=spread, seed=seed)
     else:
         z = prior_z(n, sketcher.config.z_size, spread, seed)
-    return sketcher.decode(z, temperature=temperature, seed=seed)
+    return sketcher.decode(z, temperature=temperature, seed=seed, independent=True)
 
 
 def interpolate(sketcher: Sketcher, a: np.ndarray, b: np.ndarray, steps: int = 8) -> list[Drawing]:

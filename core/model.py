@@ -175,7 +175,8 @@ class DecoderStepper:
         self, point: torch.Tensor, noise: torch.Tensor | None, temperature: float, limit: int
     ) -> Iterator[torch.Tensor]:
         """Generate up to `limit` rows after the input rows `point` (b, 5), as chunks (b, n, 5);
-        stops when every row has drawn its end token. `noise` None means greedy.
+        stops when every row has drawn its end token. `noise` (limit, 1 or b, 4): per step, one
+        row of random numbers shared by every face, or one per face; None means greedy.
 
         The first chunk is FIRST_CHUNK steps (what a live view draws first), the rest CHUNK
         steps; between two chunks the caller may simply stop iterating, so a request that was
@@ -184,7 +185,7 @@ class DecoderStepper:
         """
         greedy = noise is None
         if noise is None:
-            noise = torch.zeros(limit, 4, device=point.device)
+            noise = torch.zeros(limit, 1, 4, device=point.device)
         done = torch.zeros(point.shape[0], dtype=torch.bool, device=point.device)
         made, first = 0, True
         while made < limit:
@@ -233,8 +234,9 @@ def _generate_steps(
 
     Temperature divides the mixture and pen logits (the pen's never below `pen_floor`) and
     scales the Gaussians' variance; greedy takes the likeliest mixture's mean and pen state.
-    Each step's noise (two uniforms, two normals) is shared by every row, so a face depends
-    only on its z and the seed.
+    Each step's noise (two uniforms, two normals) is either shared by every row (noise
+    (limit, 1, 4): a face depends only on its z and the seed, whatever else is in its batch) or
+    one per row (noise (limit, b, 4): independent random faces).
     Returns the rows made and the state to go on from (h, c, which rows have ended).
     """
     b = point.shape[0]
@@ -246,7 +248,7 @@ def _generate_steps(
     size = h.shape[1]
     # one row per step of every random number it needs: uniforms for the mixture and the pen,
     # then the two normals as a (1, 2) pair the offsets scale at once
-    pick, pen_pick, normals = noise[:, 0:1], noise[:, 1:2], noise[:, 2:4]
+    pick, pen_pick, normals = noise[:, :, 0:1], noise[:, :, 1:2], noise[:, :, 2:4]
     rows_made: list[torch.Tensor] = []
     # every op below costs a few microseconds of dispatch at batch 1, more than its arithmetic:
     # the loop is written to need as few as possible (one sigmoid for three gates, one gather
@@ -272,10 +274,9 @@ def _generate_steps(
         if not greedy:
             sigma = chosen[:, 2:4].clamp(-6.0, 4.0).exp() * spread
             r = torch.tanh(chosen[:, 4:5]) * 0.999
-            n = normals[step]
-            correlated = torch.cat(
-                [n[0:1].expand(b, 1), r * n[0] + torch.sqrt(1 - r * r) * n[1]], 1
-            )
+            n = normals[step]  # (1 or b, 2)
+            first = n[:, 0:1].expand(b, 1)
+            correlated = torch.cat([first, r * first + torch.sqrt(1 - r * r) * n[:, 1:2]], 1)
             offsets = offsets + sigma * correlated
         rows = torch.cat([offsets, (pen.unsqueeze(1) == pens).to(offsets.dtype)], 1)
         rows = torch.where(done.unsqueeze(1), finished, rows)

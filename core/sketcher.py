@@ -153,12 +153,20 @@ class Sketcher:
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
         max_len: int | None = None,
+        independent: bool = False,
     ) -> list[Drawing]:
-        """One drawing per row of z. A fixed seed makes sampling repeatable."""
+        """One drawing per row of z. A fixed seed makes sampling repeatable. By default every
+        row shares one sequence of random numbers, so a face depends only on its z and the seed
+        (an interpolation strip changes only as z does, a batch never changes a face);
+        `independent` gives each row its own (random faces that are really independent draws:
+        with shared noise, faces of nearby z come out nearly alike)."""
         z_t = torch.as_tensor(
             np.asarray(z, np.float32).reshape(-1, self.config.z_size), device=self.device
         )
-        return run_to_end(self.decode_stream(z_t, temperature, greedy, seed, max_len))
+        stream = self.decode_stream(
+            z_t, temperature, greedy, seed, max_len, independent=independent
+        )
+        return run_to_end(stream)
 
     def decode_stream(
         self,
@@ -168,6 +176,7 @@ class Sketcher:
         seed: int | None = DEFAULT_SEED,
         max_len: int | None = None,
         row_limits: list[int] | None = None,
+        independent: bool = False,
     ) -> Stream[list[Drawing], list[Drawing]]:
         """Decode from the start token, one drawing per row of z (on the model's device).
 
@@ -177,8 +186,9 @@ class Sketcher:
         start = torch.zeros(len(z), 5, device=self.device)
         start[:, 2] = 1.0
         stepper = DecoderStepper(self.model, z)
+        prefixes = [None] * len(z)
         return self._stream(
-            stepper, start, [None] * len(z), temperature, greedy, seed, max_len, row_limits
+            stepper, start, prefixes, temperature, greedy, seed, max_len, row_limits, independent
         )
 
     def _stream(
@@ -191,6 +201,7 @@ class Sketcher:
         seed: int | None,
         max_len: int | None,
         row_limits: list[int] | None = None,
+        independent: bool = False,
     ) -> Stream[list[Drawing], list[Drawing]]:
         """Step the decoder; each row ends at its end token, or at its own limit if given."""
         limit = max_len or self.config.max_len
@@ -198,10 +209,14 @@ class Sketcher:
         if not greedy:
             gen = torch.Generator()
             gen.manual_seed(seed if seed is not None else int(torch.randint(0, 2**31, (1,))))
+            rows = len(point) if independent else 1
             noise = torch.cat(
-                [torch.rand(limit, 2, generator=gen), torch.randn(limit, 2, generator=gen)], 1
-            )
-            noise = noise.to(self.device)
+                [
+                    torch.rand(limit, rows, 2, generator=gen),
+                    torch.randn(limit, rows, 2, generator=gen),
+                ],
+                2,
+            ).to(self.device)
         parts = []
         for rows in stepper.chunks(point, noise, temperature, limit):
             parts.append(rows)

@@ -18,8 +18,7 @@ from core.session import End, Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 from desktop.end_choice import fill_end_combo
-from desktop.face_grid import keep_menu
-from desktop.keep import FACE_ACTIONS
+from desktop.face_grid import offer_keep_menu
 
 STRENGTH_RANGE = (-100, 300)  # in hundredths: -1 .. 3
 
@@ -60,10 +59,7 @@ class ArithmeticPanel(QWidget):
         self.result = DrawingView(caption="A + strength \u00d7 (C \u2212 B)")
         self.result.setObjectName("arithmeticResult")
         self.result.setMinimumSize(170, 170)
-        self.result.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.result.customContextMenuRequested.connect(
-            lambda pos: keep_menu(self.result, pos, FACE_ACTIONS, self.keepRequested.emit)
-        )
+        offer_keep_menu(self.result, self.keepRequested.emit)
         left = QVBoxLayout()
         left.addLayout(grid)
         left.addStretch(1)

@@ -3,15 +3,14 @@ most typical members beside it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.session import Session
 from core.strokes import Drawing
 from core.thoughts import MEMBERS_SHOWN
 from desktop.drawing_view import DrawingView
-from desktop.face_grid import FaceGrid, keep_menu
-from desktop.keep import FACE_ACTIONS
+from desktop.face_grid import FaceGrid, offer_keep_menu
 
 HINT = (
     "Ctrl-drag a box on the map to average the faces in it, right-click a cluster on the map "
@@ -29,10 +28,7 @@ class AveragePanel(QWidget):
         self.average.setObjectName("averageFace")
         self.average.setAccessibleName("The face the average thought vector draws")
         self.average.setMinimumSize(170, 170)
-        self.average.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.average.customContextMenuRequested.connect(
-            lambda pos: keep_menu(self.average, pos, FACE_ACTIONS, self.keepRequested.emit)
-        )
+        offer_keep_menu(self.average, self.keepRequested.emit)
         self.members = FaceGrid(columns=6, cells=MEMBERS_SHOWN, cell_size=60)
         self.members.setObjectName("averageMembers")
         self.members.keepRequested.connect(self.keepRequested)

@@ -21,7 +21,7 @@ from core.palette import cluster_colour
 from core.session import Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
-from desktop.face_grid import FaceGrid
+from desktop.face_grid import FaceGrid, offer_keep_menu
 
 
 class ClusterPanel(QWidget):
@@ -55,6 +55,7 @@ class ClusterPanel(QWidget):
         self.nearest = FaceGrid(columns=6, cells=6, cell_size=64)
         self.nearest.setObjectName("nearestFaces")
         self.nearest.faceClicked.connect(self._neighbour_clicked)
+        offer_keep_menu(self.medoid, self.members.keepRequested.emit)
         self.retrain = QPushButton("Retrain on this cluster...")
         self.retrain.setObjectName("retrainThisCluster")
         self.retrain.setToolTip("Teach the model to draw more faces like this cluster's")

@@ -62,3 +62,9 @@ def keep_menu(view: DrawingView, pos, actions, chosen) -> None:
         action.triggered.connect(lambda _=False, k=keep, d=view.drawing: chosen(d, k))
         menu.addAction(action)
     menu.exec(view.mapToGlobal(pos))
+
+
+def offer_keep_menu(view: DrawingView, chosen, actions=FACE_ACTIONS) -> None:
+    """Give a single face view the same right-click menu as a grid's faces."""
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.customContextMenuRequested.connect(lambda pos: keep_menu(view, pos, actions, chosen))

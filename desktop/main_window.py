@@ -195,6 +195,8 @@ class MainWindow(QMainWindow):
         self.favourites_panel.trainRequested.connect(self.thoughts.train_on_favourites)
         for source, emitter in (
             ("dataset", self.cluster_panel.nearest),
+            ("dataset", self.cluster_panel.members),
+            ("generated", self.walk_panel),
             ("generated", self.interpolation.strip),
             ("generated", self.samples.grid),
             ("generated", self.completion.grid),

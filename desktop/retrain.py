@@ -32,6 +32,7 @@ class Retrainer(QObject):
         self.run: TrainingRun | None = None
         self.request: RetrainRequest | None = None
         self.what = ""
+        self.report_share = True
         self.out: Path | None = None
         library.sweep_abandoned_runs(ABANDONED_AFTER_S)
 
@@ -62,6 +63,7 @@ class Retrainer(QObject):
         steps = FINE_TUNES["quick"].steps
         request = RetrainRequest(0, steps, False, "favourites")
         self.start(request, data=path, clusters=1, what=f"your {count} favourites")
+        self.report_share = False  # in an index of their own, every face is "in the cluster"
 
     def start(
         self,
@@ -81,6 +83,7 @@ class Retrainer(QObject):
             return
         self.request = RetrainRequest(request.cluster, request.steps, request.scratch, name)
         self.what = what or f"cluster {request.cluster}"
+        self.report_share = True
         self.run = TrainingRun(self)
         self.run.stepped.connect(self.panel.stepped)
         self.run.evaluated.connect(self.panel.evaluated)
@@ -146,7 +149,7 @@ class Retrainer(QObject):
         share = self.run.cluster_share
         landed = (
             f"; {share:.0%} of 100 fresh random faces (T=0.3) are like {self.what}"
-            if share is not None
+            if share is not None and self.report_share
             else ""
         )
         self.panel.finish(f"{message}: '{name}' is in your model library and now loaded{landed}")

@@ -3,15 +3,19 @@ model's reconstruction of it."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from core.session import Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
+from desktop.face_grid import offer_keep_menu
 from desktop.latent_map import HINT
 
 
 class WalkPanel(QWidget):
+    keepRequested = Signal(object, object)  # a face, a KeepAction (right-click on any face)
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.cursor_face = DrawingView(caption="face under the cursor")
@@ -20,6 +24,8 @@ class WalkPanel(QWidget):
         self.clicked_face.setObjectName("clickedFace")
         self.clicked_reconstruction = DrawingView(animate=True, caption="its reconstruction")
         self.clicked_reconstruction.setObjectName("clickedReconstruction")
+        for view in (self.cursor_face, self.clicked_face, self.clicked_reconstruction):
+            offer_keep_menu(view, self.keepRequested.emit)
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         layout = QGridLayout(self)

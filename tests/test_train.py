@@ -185,6 +185,8 @@ def test_training_on_one_cluster_uses_only_its_drawings_and_says_so(
     assert info["trained_on"]["cluster"] == 1 and info["trained_on"]["drawings"] == size
     assert info["base"] == str(tiny_model)
     assert info["recentred"]["spread"] in SPREADS
+    landed = info["recentred"]["landed_per_refit"]  # the Gaussian refitted where faces land
+    assert 1 <= len(landed) <= 2 and all(0 <= v <= 1 for v in landed)
     said = [json.loads(line) for line in result.stdout.splitlines() if '"specialised"' in line]
     assert said and said[0]["kept"] in ("fine-tuned", "re-centred")
     fresh = said[0]["share_fresh"]  # reported from a draw nothing was chosen by
@@ -262,3 +264,28 @@ def test_a_run_killed_with_sigkill_resumes_losing_at_most_one_checkpoint(procedu
     from core.modelfile import load_model
 
     load_model(out)  # the model written is whole
+
+
+def test_training_on_favourites_recentres_on_all_of_them(tiny_model, tmp_path):
+    """ "Train on my favourites": the favourites file is its own one-cluster dataset, so the
+    retrain path re-centres on the Gaussian of all of them and fine-tunes on them."""
+    from core.faces import generate_faces
+    from core.favourites import Favourites
+    from core.modelfile import load_model
+    from core.retrain_plan import MIN_CLUSTER_DRAWINGS, retrain_arguments
+
+    shelf = Favourites(tmp_path / "favourites.ndjson")
+    for face in generate_faces(MIN_CLUSTER_DRAWINGS + 3, seed=80):
+        shelf.add(face, "generated", model="tiny")
+    out = tmp_path / "favourites.safetensors"
+    args = retrain_arguments(str(tiny_model), str(shelf.path), 0, 1, out, steps=4)
+    result = subprocess.run(
+        [sys.executable, "-m", "core", *args, "--json-progress"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    _, _, _, info = load_model(out)
+    assert info["trained_on"]["drawings"] == MIN_CLUSTER_DRAWINGS + 3
+    assert info["trained_on"]["clusters"] == 1
