@@ -24,6 +24,8 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from benchmarks.machine_speed import lstm_step_us  # noqa: E402
+
 LAUNCH_PROBE = """
 import time, sys
 start = time.perf_counter()
@@ -100,7 +102,7 @@ def run(n_faces: int = 30) -> dict:
     window.resize(1320, 900)
     window.show()
     spin_until(app, lambda: window.workspace is not None, 120)
-    results: dict = {}
+    results: dict = {"machine_lstm_step_us_before": lstm_step_us()}  # see machine_speed
 
     # pen-up -> reconstruction, cluster and marker painted
     faces = read_dataset(sample_faces_path()).drawings()
@@ -163,6 +165,7 @@ def run(n_faces: int = 30) -> dict:
         results["stall_while_dragging_ms"] = round(beat.longest, 1)
     window.close()
     results["window_shown_after_launch_s"] = round(min(launch_time() for _ in range(3)), 2)
+    results["machine_lstm_step_us_after"] = lstm_step_us()
     return results
 
 

@@ -152,6 +152,12 @@ def collect(quick: bool = False, grid: str | None = None) -> tuple[list[Row], di
         ),
         Row("memory growth over the flood", f"{flood['memory_growth_mb']} MB", "bounded", None),
         Row("peak memory (largest benchmark process)", f"{max(peaks.values()):.0f} MB", "-", None),
+        Row(
+            "machine speed: one LSTM step, hidden 384, batch 1 (before / after the live runs)",
+            f"{app['machine_lstm_step_us_before']} / {app['machine_lstm_step_us_after']} us",
+            "-",
+            None,
+        ),
     ]
     raw["peak_memory_mb"] = {k: round(v) for k, v in peaks.items()}
     return rows, raw
