@@ -14,7 +14,8 @@ from desktop.face_grid import FaceGrid, offer_keep_menu
 
 HINT = (
     "Ctrl-drag a box on the map to average the faces in it, right-click a cluster on the map "
-    "for its average, or average one of these:"
+    "for its average, Ctrl-click faces in any grid and right-click one of them, or average "
+    "one of these:"
 )
 
 

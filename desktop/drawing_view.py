@@ -57,6 +57,7 @@ class DrawingView(QWidget):
     """Shows a drawing. With `animate`, new drawings appear point by point, in the model's hand."""
 
     clicked = Signal()
+    ctrlClicked = Signal()  # a Ctrl-click: add to or take out of a selection
 
     def __init__(self, parent: QWidget | None = None, animate: bool = False, caption: str = ""):
         super().__init__(parent)
@@ -65,6 +66,7 @@ class DrawingView(QWidget):
         self.animate = animate
         self.ink = QColor(20, 20, 20)
         self.frame = QColor(215, 215, 215)
+        self.selected = False
         self._shown_points = 0
         self._timer = QTimer(self)
         self._timer.setInterval(16)
@@ -132,8 +134,18 @@ class DrawingView(QWidget):
             left -= len(s)
         return Drawing(strokes)
 
+    def set_selected(self, selected: bool) -> None:
+        """A selected face wears a thick blue frame."""
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
+
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        self.clicked.emit()
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.button() == Qt.MouseButton.LeftButton:
+            self.ctrlClicked.emit()
+        else:
+            self.clicked.emit()
         super().mousePressEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -142,8 +154,12 @@ class DrawingView(QWidget):
         painter.fillRect(self.rect(), self.palette().window())
         rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
         painter.fillRect(rect, Qt.GlobalColor.white)
-        painter.setPen(QPen(self.frame, 1))
-        painter.drawRect(rect)
+        if self.selected:
+            painter.setPen(QPen(QColor(40, 90, 200), 3))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+        else:
+            painter.setPen(QPen(self.frame, 1))
+            painter.drawRect(rect)
         text_h = 16 if self.caption else 0
         area = rect.adjusted(0, 0, 0, -text_h)
         visible = self._visible()

@@ -205,6 +205,16 @@ class MainWindow(QMainWindow):
             ("favourite", self.favourites_panel),
         ):
             emitter.keepRequested.connect(lambda face, action, s=source: self.keep(face, action, s))
+        for grid in (
+            self.cluster_panel.nearest,
+            self.cluster_panel.members,
+            self.interpolation.strip,
+            self.samples.grid,
+            self.completion.grid,
+            self.average.members,
+            self.favourites_panel.grid,
+        ):
+            grid.averageRequested.connect(self.thoughts.average_faces)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("generationTabs")
         self.tabs.addTab(self.walk_panel, "Walk the map")

@@ -62,6 +62,10 @@ class ThoughtActions(QObject):
             return
         self._average((), f"your {what}", tuple(faces))
 
+    def average_faces(self, faces: list[Drawing]) -> None:
+        """Faces Ctrl-click-selected in any grid."""
+        self._average((), f"the {len(faces)} selected faces", tuple(faces))
+
     def _average(self, positions: tuple[int, ...], caption: str, drawings=()) -> None:
         if self.window.workspace is None:
             return
