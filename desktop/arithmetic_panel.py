@@ -71,6 +71,8 @@ class ArithmeticPanel(QWidget):
     def bind(self, session: Session) -> None:
         session.ends_changed.connect(self.set_ends)
         session.arithmetic_changed.connect(self.show_result)
+        # the drawing is an end: a new stroke's answer changes the result (when the tab shows)
+        session.analysis_finished.connect(lambda analysis: self.request())
 
     def strength(self) -> float:
         return self.slider.value() / 100.0
@@ -81,6 +83,7 @@ class ArithmeticPanel(QWidget):
         first = centres[0] if centres else 1
         for name, default in (("a", 0), ("b", first), ("c", first + 1)):
             fill_end_combo(self.ends[name], ends, default)
+        self.request()  # another dataset: its centres are other vectors
 
     def request(self) -> None:
         """Ask for the result of what is chosen now (newest wins, so a dragged slider is live)."""

@@ -63,6 +63,9 @@ def test_face_arithmetic_needs_its_ends_and_then_answers_live(window, qtbot):
     first = window.arithmetic.result.drawing
     window.arithmetic.ends["c"].setCurrentText("centre of cluster 2")
     qtbot.waitUntil(lambda: window.arithmetic.result.drawing is not first, timeout=WAIT)
+    second = window.arithmetic.result.drawing
+    draw(window.canvas, generate_faces(1, seed=63)[0])  # A is the drawing: more strokes, new A
+    qtbot.waitUntil(lambda: window.arithmetic.result.drawing is not second, timeout=WAIT)
 
 
 def test_hearted_faces_are_on_the_shelf_and_still_there_next_time(window, qtbot, tmp_path):
