@@ -51,7 +51,7 @@ class FavouritesPanel(QWidget):
         self.show_faces([])
 
     def bind(self, favourites: Favourites) -> None:
-        favourites.changed.connect(self.show_faces)
+        favourites.changed.connect(lambda faces: self.show_faces(faces, favourites.problem))
 
     def show_faces(self, faces: list[Drawing], problem: str = "") -> None:
         newest = faces[::-1][:SHELF]

@@ -93,11 +93,13 @@ class Latent3D(QWidget):
         session.drawing_cleared.connect(self.clear_marker)
 
     def set_index(self, index) -> None:
+        """Lay the dataset out; the PCA waits until the view is built (first shown), so a
+        person who never opens the tab never pays for it on loading a dataset."""
         self._index = index
-        self.space = Space3D.fit(index.mu)
-        self.places = self.space.place(index.mu)
         if self.view is None:
             return
+        self.space = Space3D.fit(index.mu)
+        self.places = self.space.place(index.mu)
         colours = np.array([cluster_colour(c) for c in range(index.k)], np.float32) / 255.0
         rgba = np.hstack([colours[index.labels], np.full((len(index.labels), 1), 0.75, np.float32)])
         self.points.setData(pos=self.places, color=rgba)

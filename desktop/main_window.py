@@ -256,9 +256,6 @@ class MainWindow(QMainWindow):
         ):
             panel.bind(s)
         self.favourites_panel.bind(self.favourites)
-        self.favourites.changed.connect(
-            lambda faces: self.favourites_panel.show_faces(faces, self.favourites.problem)
-        )
         s.analysis_started.connect(lambda a: self.reconstruction.set_drawing(a.reconstruction))
         s.analysis_finished.connect(lambda a: self.reconstruction.extend_drawing(a.reconstruction))
         s.analysis_finished.connect(self.analysisShown.emit)
