@@ -232,8 +232,9 @@ class AverageFaces(OnWorkspace):
         from core.thoughts import average_face
 
         ws = self.workspace
-        if self.drawings:
-            vectors, faces = ws.sketcher.encode_many(list(self.drawings)), self.drawings
+        if self.drawings:  # an empty face (a decoder that ended at once) has no vector
+            faces = [d for d in self.drawings if not d.is_empty]
+            vectors = ws.sketcher.encode_many(faces) if faces else np.zeros((0, 1))
         else:
             vectors = ws.index.mu[list(self.positions)]
             faces = [ws.drawings[i] for i in self.positions]
