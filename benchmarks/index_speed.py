@@ -15,7 +15,8 @@ from pathlib import Path
 
 from core.faces import generate_faces
 from core.formats import read_dataset, write_npz
-from core.indexing import cached_index, file_hash
+from core.index_cache import file_hash
+from core.indexing import cached_index
 from core.sketcher import Sketcher
 from core.strokes import canonical
 

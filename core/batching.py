@@ -29,10 +29,10 @@ def train_valid_split(
     """The file's own train/valid splits, or else a held-back slice chosen by key."""
     if "train" in dataset.splits:
         return dataset.splits["train"], dataset.splits.get("valid", [])[:max_valid]
-    drawings = dataset.drawings()
-    valid = [d for d in drawings if is_held_out(d)][:max_valid]
-    chosen = {id(d) for d in valid}
-    return [d for d in drawings if id(d) not in chosen], valid
+    drawings = list(dataset.drawings())  # built once: a packed set builds on each access
+    held = [i for i, d in enumerate(drawings) if is_held_out(d)][:max_valid]
+    chosen = set(held)
+    return [d for i, d in enumerate(drawings) if i not in chosen], [drawings[i] for i in held]
 
 
 def to_sequences(drawings: list[Drawing], max_len: int) -> list[np.ndarray]:

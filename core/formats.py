@@ -9,36 +9,40 @@ from __future__ import annotations
 
 import json
 import struct
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from core.atomic import atomic_open
 from core.errors import BadFile
+from core.ndjson_reader import Skipped, read_chunks
+from core.packed import concat
 from core.safe_npz import load_npz
 from core.strokes import Drawing, from_stroke3, to_stroke3
 
 SPLITS = ("train", "valid", "test")
-MAX_LINE_BYTES = 16 << 20  # one drawing per line; a 16 MB line is not a drawing
-MAX_JSON_DEPTH = 8
 
 
 @dataclass
 class Dataset:
     """Drawings by split. Formats without splits put everything under "all"."""
 
-    splits: dict[str, list[Drawing]]
+    splits: dict[str, Sequence[Drawing]]  # a list, or a PackedDrawings for a big file
     format: str
     path: str = ""
     # already fitted to 0..255 and RDP-simplified at 2 (sketch-rnn and Quick, Draw! simplified
     # data): the model's preprocessing can skip the costly simplification
     simplified: bool = False
+    skipped: Skipped = field(default_factory=Skipped)  # broken lines left out
 
-    def drawings(self, split: str | None = None) -> list[Drawing]:
+    def drawings(self, split: str | None = None) -> Sequence[Drawing]:
         """One split, or every drawing in split order when `split` is None."""
         if split is not None:
             return self.splits.get(split, [])
+        if len(self.splits) == 1:
+            return next(iter(self.splits.values()))
         return [d for s in self.splits.values() for d in s]
 
     def __len__(self) -> int:
@@ -120,63 +124,16 @@ def write_npz(dataset_splits: dict[str, list[Drawing]], path: str | Path) -> Non
 # ----------------------------------------------------------------------------- .ndjson
 
 
-def _check_depth(text: str) -> None:
-    """json.loads recurses per nesting level; a '[[[[...' bomb must not reach it."""
-    depth = 0
-    deepest = 0
-    for ch in text[:4096]:
-        if ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth -= 1
-    if deepest > MAX_JSON_DEPTH:
-        raise ValueError(f"nested {deepest} levels deep, a drawing needs at most 4")
-
-
-def drawing_from_record(record: dict, fallback_key: str) -> tuple[Drawing, bool]:
-    """A Quick, Draw! record (raw or simplified) as a Drawing; also says whether it had times."""
-    strokes_in = record.get("drawing")
-    if not isinstance(strokes_in, list):
-        raise ValueError("no 'drawing' list")
-    strokes = []
-    timed = False
-    for s in strokes_in:
-        if not isinstance(s, list) or len(s) < 2 or len(s[0]) != len(s[1]):
-            raise ValueError("a stroke is not [[x...], [y...]]")
-        timed = timed or len(s) >= 3
-        strokes.append(np.stack([np.asarray(s[0], np.float32), np.asarray(s[1], np.float32)], 1))
-    labels = {k: v for k, v in record.items() if k not in ("drawing", "key_id")}
-    key = str(record.get("key_id", fallback_key))
-    return Drawing(strokes, key=key, labels=labels), timed
-
-
 def _read_ndjson(path: Path) -> Dataset:
-    drawings = []
-    timed = False
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            if len(raw) > MAX_LINE_BYTES:
-                raise BadFile(f"{path.name} line {lineno} is over {MAX_LINE_BYTES >> 20} MB")
-            text = raw.decode("utf-8").strip()
-            if not text:
-                continue
-            try:
-                _check_depth(text)
-                record = json.loads(text)
-                if not isinstance(record, dict):
-                    raise ValueError("not a JSON object")
-                drawing, had_t = drawing_from_record(record, f"{path.stem}#{lineno - 1}")
-            except ValueError as exc:
-                raise BadFile(f"{path.name} line {lineno} is not a drawing ({exc})") from None
-            timed = timed or had_t
-            drawings.append(drawing)
-    if not drawings:
-        raise BadFile(f"{path.name} holds no drawings")
+    skipped = Skipped()
+    chunks = list(read_chunks(path, skipped))
+    if not chunks:
+        why = f": line {skipped.lines[0][0]} is not a drawing ({skipped.lines[0][1]})"
+        raise BadFile(f"{path.name} holds no drawings" + (why if skipped.lines else ""))
+    timed = any(c.timed for c in chunks)
     fmt = "quickdraw ndjson (raw)" if timed else "quickdraw ndjson (simplified)"
-    return Dataset(
-        {"all": drawings}, fmt, str(path)
-    )  # RDP not assumed: some "simplified" sets are resampled
+    # RDP not assumed: some "simplified" sets are resampled
+    return Dataset({"all": concat([c.drawings for c in chunks])}, fmt, str(path), skipped=skipped)
 
 
 def drawing_to_record(drawing: Drawing, decimals: int = 0) -> dict:

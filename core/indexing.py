@@ -1,17 +1,9 @@
-"""Building a `LatentIndex` (encode, cluster, map) and caching it on disk without pickle.
-
-The cache is keyed by the model file's and the dataset's content hashes, the number of
-clusters and this module's format version; it holds one `.npz` of plain arrays (loaded with
-allow_pickle off) and one JSON file. A cache that fails to load is rebuilt, never trusted.
-"""
+"""Building a `LatentIndex` (encode, cluster, map), and the index from its cache when it is
+there (`index_cache`, which needs neither torch nor scikit-learn)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
-import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +11,14 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
-from core.atomic import atomic_open, atomic_write_text
 from core.errors import BadRequest
+from core.index_cache import INDEX_SEED, content_hash, find_index, index_folder, save_index
 from core.latent import LatentIndex
+from core.packed import PackedDrawings
 from core.projections import check_projection
 from core.sketcher import Sketcher
 from core.strokes import Drawing
 
-CACHE_VERSION = 2
 AUTO_K_RANGE = range(3, 13)
 MAX_K = 50
 
@@ -35,24 +27,6 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def _quiet(stage: str, done: int, total: int) -> None:
     pass
-
-
-def content_hash(drawings: list[Drawing]) -> str:
-    """A digest of the drawings themselves (for datasets that are not one file)."""
-    h = hashlib.sha256()
-    for d in drawings:
-        for s in d.strokes:
-            h.update(np.ascontiguousarray(s, np.float32).tobytes())
-        h.update(b"|")
-    return h.hexdigest()
-
-
-def file_hash(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def choose_k(mu: np.ndarray, seed: int = 0) -> tuple[int, float]:
@@ -130,7 +104,7 @@ def umap_map(mu: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 def build_index(
     sketcher: Sketcher,
-    drawings: list[Drawing],
+    drawings: Sequence[Drawing],
     k: int | str = "auto",
     progress: Progress = _quiet,
     seed: int = 0,
@@ -141,8 +115,14 @@ def build_index(
     `simplified`: the drawings are Quick, Draw!-simplified already (see `model_sequence`).
     `projection`: "pca" (stable, invertible) or "umap" (keeps neighbourhoods; umap-learn)."""
     check_projection(projection)
-    usable = [d for d in drawings if not d.is_empty]
-    if not usable:
+    if isinstance(drawings, PackedDrawings):
+        counts = drawings.point_counts()
+        usable = drawings if counts.all() else drawings.subset(np.flatnonzero(counts))
+        keys = usable.keys.tolist()
+    else:
+        usable = [d for d in drawings if not d.is_empty]
+        keys = [d.key for d in usable]
+    if not len(usable):
         raise BadRequest("the dataset holds no usable drawings to index")
     mu = sketcher.encode_many(
         usable,
@@ -184,7 +164,7 @@ def build_index(
         cluster_means=means,
         cluster_chol=chol,
         medoids=medoids(mu, labels, centroids),
-        keys=[d.key for d in usable],
+        keys=keys,
         silhouette=silhouette,
         meta={"projection": projection},
     )
@@ -192,82 +172,32 @@ def build_index(
     return index
 
 
-# ---------------------------------------------------------------------- cache
-
-_ARRAYS = (
-    "mu",
-    "labels",
-    "centroids",
-    "map_xy",
-    "pca_mean",
-    "pca_components",
-    "cluster_means",
-    "cluster_chol",
-    "medoids",
-)
-
-
-def save_index(index: LatentIndex, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    with atomic_open(folder / "arrays.npz", "wb") as f:
-        np.savez(f, **{name: getattr(index, name) for name in _ARRAYS})
-    meta = {
-        "keys": index.keys,
-        "silhouette": index.silhouette,
-        "meta": index.meta,
-        "version": CACHE_VERSION,
-    }
-    atomic_write_text(folder / "index.json", json.dumps(meta))
-
-
-def load_index(folder: Path) -> LatentIndex:
-    """Raises ValueError (or OSError) on anything short of a complete, consistent cache."""
-    meta = json.loads((folder / "index.json").read_text())
-    if meta.get("version") != CACHE_VERSION:
-        raise ValueError("cache written by another version")
-    with np.load(folder / "arrays.npz", allow_pickle=False) as f:
-        arrays = {name: f[name] for name in _ARRAYS}
-    if not (
-        len(arrays["mu"]) == len(arrays["labels"]) == len(meta["keys"]) == len(arrays["map_xy"])
-    ):
-        raise ValueError("cache arrays disagree in length")
-    return LatentIndex(
-        **arrays, keys=list(meta["keys"]), silhouette=meta["silhouette"], meta=meta["meta"]
-    )
-
-
-def cache_key(
-    model_hash: str, data_hash: str, k: int | str, seed: int, projection: str = "pca"
-) -> str:
-    return hashlib.sha256(
-        f"{CACHE_VERSION}|{model_hash}|{data_hash}|{k}|{seed}|{projection}".encode()
-    ).hexdigest()[:32]
-
-
 def cached_index(
     sketcher: Sketcher,
-    drawings: list[Drawing],
+    drawings: Sequence[Drawing],
     cache_dir: Path,
     data_hash: str | None = None,
     k: int | str = "auto",
     progress: Progress = _quiet,
     notice: Callable[[str], None] = lambda message: None,
-    seed: int = 0,
+    seed: int = INDEX_SEED,
     simplified: bool = False,
     projection: str = "pca",
 ) -> LatentIndex:
     """The index from the cache when it is there and sound, else built and cached."""
     check_projection(projection)
-    key = cache_key(sketcher.content_hash, data_hash or content_hash(drawings), k, seed, projection)
-    folder = cache_dir / f"index-{key}"
-    if folder.exists():
-        try:
-            index = load_index(folder)
-            progress("done", 1, 1)
-            return index
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
-            notice(f"the cached index was unreadable ({exc}); rebuilding it")
-            shutil.rmtree(folder, ignore_errors=True)
+    folder = index_folder(
+        cache_dir,
+        sketcher.content_hash,
+        data_hash or content_hash(drawings),
+        k,
+        seed,
+        projection,
+    )
+    index = find_index(folder, notice)
+    if index is not None:
+        progress("done", 1, 1)
+        return index
     index = build_index(sketcher, drawings, k, progress, seed, simplified, projection)
     index.meta.update({"model": sketcher.path, "drawings": len(index)})
     try:

@@ -8,7 +8,7 @@ stroke-3, divide by the scale factor.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from core.device import pick_device
 from core.errors import BadDrawing
 from core.model import DecoderStepper, SketchRNN
 from core.modelfile import load_model
+from core.packed import PackedDrawings, canonical_packed, fitted_packed
 from core.resources import default_model_path
 from core.streams import Stream, run_to_end
 from core.strokes import (
@@ -53,7 +54,13 @@ def model_sequence(
     check_finite(drawing)
     if drawing.is_empty:
         raise BadDrawing("the drawing is empty: draw at least one stroke")
-    d = normalize(drawing) if simplified else canonical(drawing)
+    return canonical_sequence(
+        normalize(drawing) if simplified else canonical(drawing), scale, max_len
+    )
+
+
+def canonical_sequence(d: Drawing, scale: float, max_len: int) -> np.ndarray:
+    """`model_sequence` of a drawing already in canonical form."""
     epsilon = 2.0
     while d.num_points > max_len and epsilon < 64:
         epsilon *= 1.5
@@ -63,6 +70,20 @@ def model_sequence(
     rows[-1, 2] = 1.0
     rows[:, :2] /= scale
     return stroke3_to_stroke5(rows)
+
+
+def packed_sequences(packed: PackedDrawings, scale: float, max_len: int) -> list[np.ndarray]:
+    """`model_sequence` of every drawing of a canonical pack (`core.prepared`), built over the flat
+    arrays at once; the few drawings longer than `max_len` go through `model_sequence`."""
+    rows = packed.stroke3()
+    starts = packed.point_starts
+    rows[starts[:-1][starts[:-1] < len(rows)], :2] = 0.0
+    rows[:, :2] /= scale
+    flat = stroke3_to_stroke5(rows)
+    seqs = [flat[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    for i in np.flatnonzero(np.diff(starts) > max_len):
+        seqs[i] = canonical_sequence(packed[int(i)], scale, max_len)
+    return seqs
 
 
 class Sketcher:
@@ -115,13 +136,21 @@ class Sketcher:
     @torch.inference_mode()
     def encode_many(
         self,
-        drawings: list[Drawing],
+        drawings: Sequence[Drawing],
         batch_size: int = 512,
         progress: Callable[[int, int], None] | None = None,
         simplified: bool = False,
     ) -> np.ndarray:
-        """mu of many drawings, batched by length so padding costs next to nothing."""
-        seqs = [model_sequence(d, self.scale, self.config.max_len, simplified) for d in drawings]
+        """mu of many drawings, batched by length so padding costs next to nothing. A
+        `PackedDrawings` is brought into canonical form all at once (if not already)."""
+        if isinstance(drawings, PackedDrawings):
+            if not drawings.canonical:
+                drawings = (fitted_packed if simplified else canonical_packed)(drawings)
+            seqs = packed_sequences(drawings, self.scale, self.config.max_len)
+        else:
+            seqs = [
+                model_sequence(d, self.scale, self.config.max_len, simplified) for d in drawings
+            ]
         order = np.argsort([len(s) for s in seqs], kind="stable")
         mu = np.zeros((len(seqs), self.config.z_size), np.float32)
         for start in range(0, len(order), batch_size):

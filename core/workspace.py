@@ -3,15 +3,14 @@ latent commands work on. Loading it is the one slow step (the index is cached)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import BadRequest
-from core.formats import read_dataset
-from core.indexing import Progress, cached_index, file_hash
+from core.indexing import Progress, cached_index
 from core.latent import LatentIndex
 from core.paths import cache_dir
+from core.prepared import prepare_file
 from core.resources import sample_faces_path
 from core.sketcher import Sketcher
 from core.strokes import Drawing
@@ -20,7 +19,7 @@ from core.strokes import Drawing
 @dataclass
 class Workspace:
     sketcher: Sketcher
-    drawings: list[Drawing]
+    drawings: Sequence[Drawing]  # prepared: in canonical form (see core.prepared)
     index: LatentIndex
     data_path: Path
 
@@ -47,20 +46,17 @@ def load_workspace(
     progress("loading model", 0, 1)
     sketcher = sketcher or Sketcher.load(model, device=device)
     data_path = Path(data) if data else sample_faces_path()
-    progress("reading dataset", 0, 1)
-    dataset = read_dataset(data_path)
-    drawings = [d for d in dataset.drawings() if not d.is_empty]
-    if not drawings:
-        raise BadRequest(f"{data_path.name} holds no drawings")
+    prepared = prepare_file(data_path, cache_dir(), progress, notice)
     index = cached_index(
         sketcher,
-        drawings,
+        prepared.drawings,
         cache_dir(),
-        file_hash(data_path),
+        prepared.data_hash,
         k,
         progress,
         notice,
-        simplified=dataset.simplified,
+        simplified=True,
         projection=projection,
     )
+    drawings = prepared.drawings
     return Workspace(sketcher, drawings, index, data_path)

@@ -135,7 +135,7 @@ def test_dragging_the_map_cursor_generates_faces(window, qtbot):
 
 def test_clicking_a_dataset_point_shows_it_and_its_reconstruction(window, qtbot):
     window.map.pointClicked.emit(7)
-    assert window.walk_panel.clicked_face.drawing is window.workspace.drawings[7]
+    assert window.walk_panel.clicked_face.drawing.key == window.workspace.drawings[7].key
     qtbot.waitUntil(
         lambda: window.walk_panel.clicked_reconstruction.drawing is not None, timeout=WAIT
     )
@@ -295,7 +295,7 @@ def test_hovering_a_map_point_shows_its_face(window, qtbot):
     point = scatter.points()[0]
     window.map._hovered(scatter, [point])
     assert window.map.hover.isVisible()
-    assert window.map.hover.drawing is window.workspace.drawings[int(point.data())]
+    assert window.map.hover.drawing.key == window.workspace.drawings[int(point.data())].key
     window.map._hovered(scatter, [])
     assert not window.map.hover.isVisible()
 

@@ -122,8 +122,27 @@ def load_drawing(ref: str):
         raise BadRequest(f"{ref}: {path} has drawings #0 to #{len(drawings) - 1}") from None
 
 
+def index_from_cache(args: argparse.Namespace):
+    """The index when the cache already holds it for this model and file, else None; reads
+    no dataset and imports no torch, so an unchanged file answers in well under a second."""
+    from core.index_cache import INDEX_SEED, file_hash, find_index, index_folder
+    from core.paths import cache_dir
+    from core.resources import default_model_path, sample_faces_path
+
+    model = default_model_path() if args.model in (None, "default") else Path(args.model)
+    data = Path(args.data) if args.data else sample_faces_path()
+    if not model.is_file() or not data.is_file():
+        return None  # the full path says what is wrong with them
+    folder = index_folder(
+        cache_dir(), file_hash(model), file_hash(data), parse_k(args.clusters), INDEX_SEED, args.map
+    )
+    return find_index(folder)
+
+
 def index_cmd(args: argparse.Namespace) -> int:
-    sketcher, drawings, index = load_context(args)
+    index = None if args.assign else index_from_cache(args)
+    if index is None:
+        sketcher, _, index = load_context(args)
     sizes = index.cluster_sizes()
     report = {
         "drawings": len(index),
