@@ -5,7 +5,10 @@ decoder has ended and the whole face is in the view is reported beside it); gene
 second while dragging the map cursor; the longest event-loop stall while the model is busy
 (a 5 ms QTimer heartbeat); and the time from launch to the window shown.
 
-    python -m benchmarks.app_speed [--faces 30] [--json]
+    python -m benchmarks.app_speed [--faces 30] [--data FILE [--clusters 8]] [--json]
+
+With --data, set SKETCHBOOK_BENCH_HOME to a folder whose cache already holds that file's index
+(e.g. the one `benchmarks.window_open` used) to measure the big map rather than build it.
 """
 
 from __future__ import annotations
@@ -87,7 +90,9 @@ def launch_time() -> float:
     return total
 
 
-def run(n_faces: int = 30) -> dict:
+def run(n_faces: int = 30, data: str | None = None, clusters: int = 8) -> dict:
+    """`data`: open this file instead of the shipped faces (its index cached beforehand, so
+    the figures are about using a big map, not building it)."""
     from core.formats import read_dataset
     from core.resources import sample_faces_path
     from desktop.app import create_window
@@ -96,9 +101,11 @@ def run(n_faces: int = 30) -> dict:
     app = QApplication.instance() or QApplication([])
     home = tempfile.mkdtemp()
     os.environ["SKETCHBOOK_HOME"] = home
-    window = create_window(
-        settings=QSettings(os.path.join(home, "s.ini"), QSettings.Format.IniFormat)
-    )
+    settings = QSettings(os.path.join(home, "s.ini"), QSettings.Format.IniFormat)
+    if data:
+        os.environ["SKETCHBOOK_HOME"] = home = os.environ.get("SKETCHBOOK_BENCH_HOME", home)
+        settings.setValue("clusters", str(clusters))
+    window = create_window(data=data, settings=settings)
     window.resize(1320, 900)
     window.show()
     spin_until(app, lambda: window.workspace is not None, 120)
@@ -163,10 +170,42 @@ def run(n_faces: int = 30) -> dict:
         elapsed = time.perf_counter() - start
         results["drag_faces_per_s"] = round(shown["n"] / elapsed, 1)
         results["stall_while_dragging_ms"] = round(beat.longest, 1)
+    results.update(hover_thumbnail_ms(app, window))
+    results["faces_on_map"] = len(window.workspace.index)
     window.close()
     results["window_shown_after_launch_s"] = round(min(launch_time() for _ in range(3)), 2)
     results["machine_lstm_step_us_after"] = lstm_step_us()
     return results
+
+
+def hover_thumbnail_ms(app: QApplication, window, n: int = 40) -> dict:
+    """The mouse moved over a face on the map to its drawing shown beside the mouse (real
+    mouse-move events on the map, zoomed in so each face is under the pointer alone)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtTest import QTest
+
+    m = window.map
+    index = window.workspace.index
+    rng = np.random.default_rng(1)
+    times = []
+    for i in rng.choice(len(index), n, replace=False):
+        xy = QPointF(*map(float, index.map_xy[i]))
+        m.plotItem.vb.setRange(
+            xRange=(xy.x() - 0.05, xy.x() + 0.05), yRange=(xy.y() - 0.05, xy.y() + 0.05)
+        )
+        app.processEvents()
+        m.hover.hide()
+        target = m.mapFromScene(m.plotItem.vb.mapViewToScene(xy))
+        start = time.perf_counter()
+        QTest.mouseMove(m.viewport(), target)
+        spin_until(app, m.hover.isVisible, 5)
+        m.hover.repaint()
+        times.append((time.perf_counter() - start) * 1000)
+    m.plotItem.autoRange()
+    return {
+        "hover_thumbnail_median_ms": round(float(np.median(times)), 1),
+        "hover_thumbnail_p95_ms": round(float(np.percentile(times, 95)), 1),
+    }
 
 
 def _counting(fn, counter):
@@ -180,9 +219,11 @@ def _counting(fn, counter):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faces", type=int, default=30)
+    parser.add_argument("--data", default=None, help="a dataset to open instead of the shipped")
+    parser.add_argument("--clusters", type=int, default=8, help="with --data")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = run(args.faces)
+    results = run(args.faces, args.data, args.clusters)
     if args.json:
         print(json.dumps(results))
         return

@@ -18,9 +18,9 @@ import numpy as np
 from core.atomic import atomic_open
 from core.errors import BadFile
 from core.ndjson_reader import Skipped, read_chunks
-from core.packed import concat
+from core.packed import PackedDrawings, concat, label_columns, offsets, pack, runs
 from core.safe_npz import load_npz
-from core.strokes import Drawing, from_stroke3, to_stroke3
+from core.strokes import Drawing, to_stroke3
 
 SPLITS = ("train", "valid", "test")
 
@@ -90,23 +90,44 @@ def read_dataset(path: str | Path) -> Dataset:
 
 def _read_npz(path: Path) -> Dataset:
     arrays = load_npz(path)
-    splits: dict[str, list[Drawing]] = {}
+    splits: dict[str, Sequence[Drawing]] = {}
     for name in SPLITS:
         if name not in arrays:
             continue
         items = arrays[name]
         if items.dtype != object and items.ndim == 3:  # equal-length sketches, stored flat
             items = list(items)
-        drawings = []
         for i, rows in enumerate(items):
             rows = np.asarray(rows)
             if rows.ndim != 2 or rows.shape[1] != 3 or not np.issubdtype(rows.dtype, np.number):
                 raise BadFile(f"{path.name}: {name}[{i}] is not a stroke-3 array")
-            drawings.append(from_stroke3(rows.astype(np.float32), key=f"{name}#{i}"))
-        splits[name] = drawings
+        splits[name] = packed_stroke3([np.asarray(r) for r in items], name)
     if not splits:
         raise BadFile(f"{path.name} has none of the arrays train, valid, test")
     return Dataset(splits, "sketch-rnn npz", str(path), simplified=True)
+
+
+def packed_stroke3(items: list[np.ndarray], name: str) -> PackedDrawings:
+    """Many stroke-3 arrays as one pack (`strokes.from_stroke3` for all at once): offsets
+    summed into points, a stroke ending at each pen lift and at each drawing's last row."""
+    lengths = np.array([len(r) for r in items], np.int64)
+    rows = np.concatenate(items).astype(np.float64) if len(items) else np.zeros((0, 3))
+    draw_start = offsets(lengths)
+    owner = np.repeat(np.arange(len(items)), lengths)
+    summed = np.cumsum(rows[:, :2], axis=0)
+    before = np.vstack([np.zeros((1, 2)), summed])[draw_start[:-1]]
+    points = (summed - before[owner]).astype(np.float32)
+    ends = rows[:, 2] > 0.5
+    ends[draw_start[1:][lengths > 0] - 1] = True
+    end_rows = np.flatnonzero(ends)
+    stroke_lengths = np.diff(np.r_[0, end_rows + 1])
+    strokes_per_drawing = np.bincount(owner[end_rows], minlength=len(items))
+    return PackedDrawings(
+        points,
+        offsets(stroke_lengths),
+        offsets(strokes_per_drawing),
+        np.array([f"{name}#{i}" for i in range(len(items))], str),
+    )
 
 
 def write_npz(dataset_splits: dict[str, list[Drawing]], path: str | Path) -> None:
@@ -157,37 +178,55 @@ def write_ndjson(drawings: list[Drawing], path: str | Path, decimals: int = 0) -
 # ----------------------------------------------------------------------------- .bin
 
 _BIN_HEAD = struct.Struct("<Q2sBIH")  # key_id, countrycode, recognized, timestamp, n_strokes
+_BIN_POINTS = struct.Struct("<H")
 
 
 def _read_bin(path: Path) -> Dataset:
+    """One pass over the records noting where each stroke's bytes are, then every coordinate
+    gathered at once into a `PackedDrawings` (no array or object per stroke)."""
     data = path.read_bytes()
-    drawings = []
+    x_at, lengths, stroke_counts, keys, labels = [], [], [], [], []
     pos = 0
     while pos < len(data):
         if pos + _BIN_HEAD.size > len(data):
-            raise BadFile(f"{path.name} is truncated (drawing {len(drawings) + 1})")
+            raise BadFile(f"{path.name} is truncated (drawing {len(keys) + 1})")
         key_id, country, recognized, timestamp, n_strokes = _BIN_HEAD.unpack_from(data, pos)
         pos += _BIN_HEAD.size
-        strokes = []
         for _ in range(n_strokes):
             if pos + 2 > len(data):
-                raise BadFile(f"{path.name} is truncated (drawing {len(drawings) + 1})")
-            (n,) = struct.unpack_from("<H", data, pos)
-            pos += 2
-            if pos + 2 * n > len(data):
-                raise BadFile(f"{path.name} is truncated (drawing {len(drawings) + 1})")
-            xy = np.frombuffer(data, np.uint8, 2 * n, pos).astype(np.float32)
-            pos += 2 * n
-            strokes.append(np.stack([xy[:n], xy[n:]], 1))
-        labels = {
-            "countrycode": country.decode("latin1"),
-            "recognized": bool(recognized),
-            "timestamp": int(timestamp),
-        }
-        drawings.append(Drawing(strokes, key=str(key_id), labels=labels))
-    if not drawings:
+                raise BadFile(f"{path.name} is truncated (drawing {len(keys) + 1})")
+            (n,) = _BIN_POINTS.unpack_from(data, pos)
+            if pos + 2 + 2 * n > len(data):
+                raise BadFile(f"{path.name} is truncated (drawing {len(keys) + 1})")
+            x_at.append(pos + 2)
+            lengths.append(n)
+            pos += 2 + 2 * n
+        stroke_counts.append(n_strokes)
+        keys.append(str(key_id))
+        labels.append(
+            {
+                "countrycode": country.decode("latin1"),
+                "recognized": bool(recognized),
+                "timestamp": int(timestamp),
+            }
+        )
+    if not keys:
         raise BadFile(f"{path.name} holds no drawings")
-    return Dataset({"all": drawings}, "quickdraw bin", str(path), simplified=True)
+    raw = np.frombuffer(data, np.uint8)
+    starts, counts = np.array(x_at, np.int64), np.array(lengths, np.int64)
+    x = raw[runs(starts, counts)]
+    y = raw[runs(starts + counts, counts)]
+    packed = PackedDrawings(
+        np.stack([x, y], 1).astype(np.float32),
+        offsets(counts),
+        offsets(stroke_counts),
+        np.array(keys, str),
+        label_columns(labels),
+    )
+    empty = counts == 0
+    if empty.any():  # a zero-point stroke is no stroke (as Drawing drops it)
+        packed = pack(packed)
+    return Dataset({"all": packed}, "quickdraw bin", str(path), simplified=True)
 
 
 def write_bin(drawings: list[Drawing], path: str | Path) -> None:

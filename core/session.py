@@ -68,7 +68,6 @@ class Session:
         self.last_generated: Drawing | None = None
         self.selected_key: str | None = None
         self.drawing_epoch = 0  # grows when answers for the drawing so far must not be shown
-        self._positions: dict[str, int] = {}
         self._shown: dict[str, int] = {}  # newest request id whose answer is shown, per key
 
     # ------------------------------------------------------------------ the person's actions
@@ -76,12 +75,9 @@ class Session:
         """A model and dataset are loaded: forget what belonged to the old ones."""
         same_data = self.workspace is not None and self.workspace.data_path == workspace.data_path
         self.workspace = workspace
-        self._positions = {}
-        for i, key in enumerate(workspace.index.keys):
-            self._positions.setdefault(key, i)
         self.analysis = None
         self.drawing_epoch += 1  # analyses on their way were worked out under the old ones
-        if not (same_data and self.selected_key in self._positions):
+        if not (same_data and workspace.position_of(self.selected_key) is not None):
             self.selected_key = None
         self.workspace_changed.emit(workspace, list(notices or []))
         self.ends_changed.emit(self.ends())
@@ -107,7 +103,7 @@ class Session:
 
     def selected_position(self) -> int | None:
         """Where the selected face is in the open dataset (None: nothing selected)."""
-        return None if self.selected_key is None else self._positions.get(self.selected_key)
+        return workspace.position_of(self.selected_key) if (workspace := self.workspace) else None
 
     # ------------------------------------------------------------------ interpolation ends
     def ends(self) -> list[End]:

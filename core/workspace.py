@@ -23,6 +23,15 @@ class Workspace:
     index: LatentIndex
     data_path: Path
 
+    def __post_init__(self) -> None:
+        # key -> first position; built where the workspace is loaded (the worker), so the
+        # window never spends a frame on 160,000 keys
+        keys = self.index.keys
+        self._positions = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+
+    def position_of(self, key: str | None) -> int | None:
+        return None if key is None else self._positions.get(key)
+
     @property
     def model_name(self) -> str:
         return Path(self.sketcher.path).stem

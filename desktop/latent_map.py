@@ -1,18 +1,23 @@
 """The latent map: every dataset face a point coloured by its cluster, the drawing in progress
 as a marker with a short trail, and a cursor the person drags to generate faces.
 
-One scatter item per cluster with one shared brush each (70k distinct brushes take seconds).
+Up to DENSITY_FROM faces: one scatter item per cluster with one shared brush each (70k
+distinct brushes take seconds). From there on: one density image (core.density), redrawn for
+the visible range when the view moves, and hover and click find the nearest face themselves.
+The legend sits beside the map, never over it.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
+from core.density import density_rgba
 from core.latent import LatentIndex
 from core.palette import cluster_colour
 from core.session import Session
@@ -20,6 +25,8 @@ from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 
 TRAIL = 12
+DENSITY_FROM = 20_000  # faces; below this every face is its own dot
+PICK_PIXELS = 6  # how near the mouse a face must be for hover and click to take it
 HINT = (
     "Click or drag anywhere on the map to generate the face there; click a point to see that "
     "face. Ctrl-drag a box to average the faces in it. Shift-drag or middle-drag pans, the "
@@ -32,7 +39,8 @@ class MapViewBox(pg.ViewBox):
     wherever the press was, so the first drag never pans by surprise), Ctrl-drag draws a box to
     select faces, Shift-drag or the middle button pans, the wheel zooms."""
 
-    walked = Signal(float, float)  # where the person clicked or dragged, in map coordinates
+    walked = Signal(float, float)  # where the person dragged, in map coordinates
+    clicked = Signal(float, float)  # a plain left click, in map coordinates
     boxSelected = Signal(float, float, float, float)  # x0, y0, x1, y1 in map coordinates
 
     def __init__(self) -> None:
@@ -49,7 +57,7 @@ class MapViewBox(pg.ViewBox):
         if ev.button() == Qt.MouseButton.LeftButton and not ev.modifiers():
             ev.accept()
             p = self.mapSceneToView(ev.scenePos())
-            self.walked.emit(p.x(), p.y())
+            self.clicked.emit(p.x(), p.y())
             return
         super().mouseClickEvent(ev)
 
@@ -93,6 +101,7 @@ class LatentMap(pg.PlotWidget):
         self.view_box = MapViewBox()
         super().__init__(parent, background="w", viewBox=self.view_box)
         self.view_box.walked.connect(self.move_cursor)
+        self.view_box.clicked.connect(self._map_clicked)
         self.view_box.boxSelected.connect(self._box_selected)
         self.setObjectName("latentMap")
         self.setAccessibleName("Latent map")
@@ -100,12 +109,20 @@ class LatentMap(pg.PlotWidget):
             "Every dataset face as a point coloured by cluster; drag the cross to generate faces"
         )
         self.index: LatentIndex | None = None
-        self.drawings: list[Drawing] = []
+        self.drawings: Sequence[Drawing] = []
         self.scatters: list[pg.ScatterPlotItem] = []
         self.plotItem.hideAxis("left")
         self.plotItem.hideAxis("bottom")
         self.plotItem.setMenuEnabled(False)
-        self.legend = self.plotItem.addLegend(offset=(8, 8), labelTextColor=(40, 40, 40))
+        self.legend = pg.LegendItem(labelTextColor=(40, 40, 40), verSpacing=-4)
+        self.plotItem.layout.addItem(self.legend, 2, 3)  # a column of its own, right of the map
+        self.density = pg.ImageItem()
+        self.density.setZValue(-10)
+        self.addItem(self.density)
+        self.density_mode = False
+        self._redraw = QTimer(self, singleShot=True, interval=60)  # once the view settles
+        self._redraw.timeout.connect(self._draw_density)
+        self.view_box.sigRangeChanged.connect(self._range_changed)
         self.trail_xy: deque[tuple[float, float]] = deque(maxlen=TRAIL)
         self.trail = pg.PlotDataItem(pen=pg.mkPen((220, 40, 40, 140), width=2))
         self.marker = pg.ScatterPlotItem(
@@ -136,14 +153,32 @@ class LatentMap(pg.PlotWidget):
         session.analysis_started.connect(lambda analysis: self.set_marker(analysis.map_xy))
         session.drawing_cleared.connect(self.clear_marker)
 
-    def set_index(self, index: LatentIndex, drawings: list[Drawing]) -> None:
+    def set_index(self, index: LatentIndex, drawings: Sequence[Drawing]) -> None:
         self.index, self.drawings = index, drawings
         for s in self.scatters:
             self.removeItem(s)
         self.legend.clear()
         self.scatters = []
         sizes = index.cluster_sizes()
-        point_size = 7 if len(index) < 2000 else (4 if len(index) < 20000 else 3)
+        self.density_mode = len(index) >= DENSITY_FROM
+        self.density.setVisible(self.density_mode)
+        if not self.density_mode:
+            self._show_points(index)
+        for c in range(index.k):
+            r, g, b = cluster_colour(c)
+            sample = pg.ScatterPlotItem(symbol="s", size=10, pen=None, brush=pg.mkBrush(r, g, b))
+            self.legend.addItem(sample, f"{c} ({sizes[c]:,})")
+        centre = index.map_xy.mean(0)
+        self.cursor.setPos(float(centre[0]), float(centre[1]))
+        self.trail_xy.clear()
+        self.trail.setData([], [])
+        self.marker.setData([], [])
+        self.plotItem.autoRange(items=[self.density] if self.density_mode else self.scatters)
+        if self.density_mode:
+            self._fit_to_data(index)
+
+    def _show_points(self, index: LatentIndex) -> None:
+        point_size = 7 if len(index) < 2000 else 4
         for c in range(index.k):
             members = index.members(c)
             r, g, b = cluster_colour(c)
@@ -155,18 +190,51 @@ class LatentMap(pg.PlotWidget):
                 pen=None,
                 brush=pg.mkBrush(r, g, b, 170),
                 hoverable=True,
-                name=f"cluster {c} ({sizes[c]})",
             )
             scatter.sigClicked.connect(self._clicked)
             scatter.sigHovered.connect(self._hovered)
             self.addItem(scatter)
             self.scatters.append(scatter)
-        centre = index.map_xy.mean(0)
-        self.cursor.setPos(float(centre[0]), float(centre[1]))
-        self.trail_xy.clear()
-        self.trail.setData([], [])
-        self.marker.setData([], [])
-        self.plotItem.autoRange()
+
+    def _fit_to_data(self, index: LatentIndex) -> None:
+        """Frame the faces (a few far outliers do not shrink everyone else to a dot)."""
+        lo = np.percentile(index.map_xy, 0.2, axis=0).astype(float)
+        hi = np.percentile(index.map_xy, 99.8, axis=0).astype(float)
+        pad = (hi - lo) * 0.05
+        self.view_box.setRange(
+            xRange=(float(lo[0] - pad[0]), float(hi[0] + pad[0])),
+            yRange=(float(lo[1] - pad[1]), float(hi[1] + pad[1])),
+            padding=0,
+        )
+        self._draw_density()
+
+    def _range_changed(self, *args) -> None:
+        if self.density_mode:
+            self._redraw.start()
+
+    def _draw_density(self) -> None:
+        """The density image of the visible range at about the widget's pixel size."""
+        if self.index is None or not self.density_mode:
+            return
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        width = max(64, min(1024, self.view_box.width() // 2))
+        height = max(64, min(1024, self.view_box.height() // 2))
+        rect = (x0, y0, x1 - x0, y1 - y0)
+        image = density_rgba(
+            self.index.map_xy, self.index.labels, self.index.k, rect, (int(width), int(height))
+        )
+        self.density.setImage(image, autoLevels=False, levels=(0, 255))
+        self.density.setRect(QRectF(*rect))
+
+    def face_near(self, x: float, y: float) -> int | None:
+        """The dataset face within PICK_PIXELS of a map position, if any."""
+        if self.index is None or not len(self.index):
+            return None
+        i = self.index.nearest_on_map((x, y))
+        px, py = self.view_box.viewPixelSize()
+        dx = (self.index.map_xy[i, 0] - x) / max(px, 1e-12)
+        dy = (self.index.map_xy[i, 1] - y) / max(py, 1e-12)
+        return i if dx * dx + dy * dy <= PICK_PIXELS**2 else None
 
     def set_marker(self, xy: np.ndarray) -> None:
         """The drawing in progress: a star where it is now, a fading line where it was."""
@@ -191,6 +259,14 @@ class LatentMap(pg.PlotWidget):
         pos = self.cursor.pos()
         self.cursorMoved.emit(float(pos.x()), float(pos.y()))
 
+    def _map_clicked(self, x: float, y: float) -> None:
+        """A click on a face shows that face (as clicking its dot does); elsewhere it walks."""
+        i = self.face_near(x, y) if self.density_mode else None
+        if i is not None:
+            self.pointClicked.emit(i)
+        else:
+            self.move_cursor(x, y)
+
     def move_cursor(self, x: float, y: float) -> None:
         """As if the person dragged the cursor there (scripts and tests use this)."""
         self.cursor.setPos(x, y)
@@ -207,17 +283,32 @@ class LatentMap(pg.PlotWidget):
             self.pointClicked.emit(int(points[0].data()))
 
     def _hovered(self, scatter, points, event=None) -> None:
-        if not len(points) or not self.drawings:
+        if not len(points):
             self.hover.hide()
             return
-        i = int(points[0].data())
+        self._show_hover(int(points[0].data()))
+
+    def _show_hover(self, i: int) -> None:
+        if not len(self.drawings) or self.index is None:
+            return
         self.hover.set_drawing(self.drawings[i], caption=f"cluster {self.index.labels[i]}")
-        pos = self.mapFromScene(self.plotItem.vb.mapViewToScene(points[0].pos()))
+        xy = self.index.map_xy[i]
+        pos = self.mapFromScene(self.plotItem.vb.mapViewToScene(QPointF(*map(float, xy))))
         x = min(max(0, pos.x() + 12), self.width() - self.hover.width())
         y = min(max(0, pos.y() + 12), self.height() - self.hover.height())
         self.hover.move(int(x), int(y))
         self.hover.show()
         self.hover.raise_()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().mouseMoveEvent(event)
+        if self.density_mode and not event.buttons():
+            p = self.view_box.mapSceneToView(self.mapToScene(event.position().toPoint()))
+            i = self.face_near(p.x(), p.y())
+            if i is None:
+                self.hover.hide()
+            else:
+                self._show_hover(i)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.view_box.pressed_modifiers = event.modifiers()

@@ -602,8 +602,8 @@ class MainWindow(QMainWindow):
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
         self._show_activity(stage)
-        self.progress.setRange(0, max(total, 1) if stage == "encoding" else 0)
-        if stage == "encoding":
+        self.progress.setRange(0, max(total, 1) if total > 1 else 0)  # 0: busy, no measure
+        if total > 1:
             self.progress.setValue(done)
 
     def _show_activity(self, text: str) -> None:

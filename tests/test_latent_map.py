@@ -60,3 +60,74 @@ def test_shift_drag_pans_and_leaves_the_cross_alone(window):
     drag(m.viewport(), [pixel(m, *p) for p in places], Qt.KeyboardModifier.ShiftModifier)
     assert (m.cursor.pos().x(), m.cursor.pos().y()) == cross
     assert not np.allclose(np.array(m.plotItem.vb.viewRange()), view_before)
+
+
+def synthetic_map(qtbot, n: int, k: int = 3):
+    """A map of n faces in k far-apart blobs (no model needed: the map only draws an index)."""
+    from core.latent import LatentIndex
+    from core.packed import pack
+    from core.strokes import Drawing
+    from desktop.latent_map import LatentMap
+
+    rng = np.random.default_rng(0)
+    labels = np.arange(n) % k
+    centres = np.array([[-10.0, 0.0], [10.0, 0.0], [0.0, 12.0]])[:k]
+    xy = (centres[labels] + rng.normal(0, 1.0, (n, 2))).astype(np.float32)
+    z = np.zeros((n, 4), np.float32)
+    z[:, :2] = xy
+    index = LatentIndex(
+        mu=z,
+        labels=labels,
+        centroids=np.zeros((k, 4), np.float32),
+        map_xy=xy,
+        pca_mean=np.zeros(4, np.float32),
+        pca_components=np.eye(2, 4, dtype=np.float32),
+        cluster_means=np.zeros((k, 4), np.float32),
+        cluster_chol=np.tile(np.eye(4, dtype=np.float32), (k, 1, 1)),
+        medoids=np.arange(k),
+        keys=[f"face{i}" for i in range(n)],
+        silhouette=0.5,
+        meta={},
+    )
+    faces = pack(Drawing([[[0, 0], [i % 50, 40]]], key=f"face{i}") for i in range(n))
+    latent_map = LatentMap()
+    qtbot.addWidget(latent_map)
+    latent_map.resize(800, 600)
+    latent_map.show()
+    qtbot.waitExposed(latent_map)
+    latent_map.set_index(index, faces)
+    return latent_map, index
+
+
+def test_a_big_dataset_reads_as_clusters_and_the_legend_hides_no_face(qtbot):
+    from core.palette import cluster_colour
+
+    m, index = synthetic_map(qtbot, 30_000)
+    assert m.density_mode and not m.scatters  # one image, not 30,000 dots
+    qtbot.wait(200)  # the image is redrawn once the view settles
+    image = m.grab().toImage()
+    for c, centre in enumerate(([-10.0, 0.0], [10.0, 0.0], [0.0, 12.0])):
+        p = pixel(m, *centre)
+        seen = image.pixelColor(p)
+        rgb = np.array([seen.red(), seen.green(), seen.blue()])
+        # faded towards white by how crowded it is, but nearest to its own cluster's colour
+        faded = [np.array(cluster_colour(j)) * 0.8 + 255 * 0.2 for j in range(index.k)]
+        assert int(np.argmin([np.abs(rgb - f).sum() for f in faded])) == c
+    legend, view = m.legend.sceneBoundingRect(), m.plotItem.vb.sceneBoundingRect()
+    assert legend.left() >= view.right() - 1  # beside the faces, not over them
+
+
+def test_on_a_big_map_hover_and_click_find_the_face_under_the_mouse(qtbot):
+    m, index = synthetic_map(qtbot, 30_000)
+    m.plotItem.vb.scaleBy((0.05, 0.05), center=QPointF(*map(float, index.map_xy[123])))
+    qtbot.wait(100)
+    target = pixel(m, *index.map_xy[123])
+    QTest.mouseMove(m.viewport(), target)
+    qtbot.waitUntil(lambda: m.hover.isVisible(), timeout=5000)
+    shown = m.hover.drawing.key
+    assert shown == index.keys[m.face_near(*index.map_xy[123])]
+    with qtbot.waitSignal(m.pointClicked, timeout=5000) as clicked:
+        QTest.mouseClick(m.viewport(), LEFT, NONE, target)
+    assert index.keys[clicked.args[0]] == shown
+    cross = (m.cursor.pos().x(), m.cursor.pos().y())
+    assert cross != tuple(index.map_xy[123])  # a click on a face shows it, it does not walk

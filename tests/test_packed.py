@@ -130,3 +130,22 @@ def test_a_line_longer_than_any_drawing_is_skipped_and_the_rest_kept(tmp_path: P
     skipped = Skipped()
     got = concat([c.drawings for c in read_chunks(path, skipped, block_bytes=128)])
     assert len(got) == 2 and [n for n, _ in skipped.lines] == [2]
+
+
+def test_decimals_and_negative_numbers_read_exactly_as_json_reads_them(tmp_path: Path):
+    rng = np.random.default_rng(1)
+    lines = []
+    for i in range(200):
+        strokes = []
+        for _ in range(int(rng.integers(1, 4))):
+            n = int(rng.integers(1, 20))
+            xs = [round(float(v), int(rng.integers(0, 5))) for v in rng.normal(0, 300, n)]
+            ys = [int(v) for v in rng.normal(0, 300, n)]
+            strokes.append([xs, ys, list(range(n))])
+        lines.append(json.dumps({"key_id": str(i), "drawing": strokes}))
+    path = tmp_path / "raw.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    expected, broken = reference(path)
+    got = concat([c.drawings for c in read_chunks(path, Skipped())])
+    assert not broken and len(got) == 200
+    assert all(np.array_equal(got[i].points(), d.points()) for i, d in enumerate(expected))

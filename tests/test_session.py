@@ -29,7 +29,13 @@ def workspace(keys: list[str], path: str = "faces.ndjson", k: int = 2):
         centroids=np.ones((k, 4), np.float32),
     )
     drawings = [Drawing([np.array([[i, 0], [i + 1, 1]])], key=key) for i, key in enumerate(keys)]
-    return SimpleNamespace(index=index, drawings=drawings, data_path=Path(path), data_name=path)
+    return SimpleNamespace(
+        index=index,
+        drawings=drawings,
+        data_path=Path(path),
+        data_name=path,
+        position_of=lambda key: keys.index(key) if key in keys else None,
+    )
 
 
 @dataclass(frozen=True, eq=False)

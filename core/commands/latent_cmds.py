@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -89,8 +92,15 @@ def load_context(args: argparse.Namespace):
     from core.workspace import load_workspace
 
     bar = tqdm(unit="face", desc="indexing", leave=False, disable=None)
+    stages: dict[str, float] = {}  # seconds per stage, for SKETCHBOOK_STAGE_TIMES
+    clock = [time.perf_counter(), ""]
 
     def progress(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if stage != clock[1]:
+            if clock[1]:
+                stages[clock[1]] = round(stages.get(clock[1], 0) + now - clock[0], 2)
+            clock[:] = [now, stage]
         bar.set_description(stage)
         bar.total = total
         bar.n = done
@@ -106,6 +116,8 @@ def load_context(args: argparse.Namespace):
         projection=getattr(args, "map", "pca"),
     )
     bar.close()
+    if os.environ.get("SKETCHBOOK_STAGE_TIMES"):  # where a cold index's time went (benchmarks)
+        print("stage-times " + json.dumps(stages), file=sys.stderr)
     return ws.sketcher, ws.drawings, ws.index
 
 
