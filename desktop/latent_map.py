@@ -3,7 +3,8 @@ as a marker with a short trail, and a cursor the person drags to generate faces.
 
 Up to DENSITY_FROM faces: one scatter item per cluster with one shared brush each (70k
 distinct brushes take seconds). From there on: one density image (core.density), redrawn for
-the visible range when the view moves, and hover and click find the nearest face themselves.
+the visible range when the view moves, and a click finds the nearest face itself. Hover, at
+any size, shows the face nearest the mouse (within PICK_PIXELS).
 The legend sits beside the map, never over it.
 """
 
@@ -189,10 +190,8 @@ class LatentMap(pg.PlotWidget):
                 size=point_size,
                 pen=None,
                 brush=pg.mkBrush(r, g, b, 170),
-                hoverable=True,
             )
             scatter.sigClicked.connect(self._clicked)
-            scatter.sigHovered.connect(self._hovered)
             self.addItem(scatter)
             self.scatters.append(scatter)
 
@@ -282,12 +281,6 @@ class LatentMap(pg.PlotWidget):
         if len(points):
             self.pointClicked.emit(int(points[0].data()))
 
-    def _hovered(self, scatter, points, event=None) -> None:
-        if not len(points):
-            self.hover.hide()
-            return
-        self._show_hover(int(points[0].data()))
-
     def _show_hover(self, i: int) -> None:
         if not len(self.drawings) or self.index is None:
             return
@@ -302,7 +295,7 @@ class LatentMap(pg.PlotWidget):
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().mouseMoveEvent(event)
-        if self.density_mode and not event.buttons():
+        if not event.buttons():
             p = self.view_box.mapSceneToView(self.mapToScene(event.position().toPoint()))
             i = self.face_near(p.x(), p.y())
             if i is None:

@@ -291,13 +291,20 @@ def test_loading_can_be_cancelled_and_the_open_dataset_stays(
 
 
 def test_hovering_a_map_point_shows_its_face(window, qtbot):
-    scatter = window.map.scatters[0]
-    point = scatter.points()[0]
-    window.map._hovered(scatter, [point])
-    assert window.map.hover.isVisible()
-    assert window.map.hover.drawing.key == window.workspace.drawings[int(point.data())].key
-    window.map._hovered(scatter, [])
-    assert not window.map.hover.isVisible()
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtTest import QTest
+
+    m, index = window.map, window.workspace.index
+    xy = QPointF(*map(float, index.map_xy[5]))
+    m.plotItem.vb.setRange(
+        xRange=(xy.x() - 0.05, xy.x() + 0.05), yRange=(xy.y() - 0.05, xy.y() + 0.05)
+    )
+    over = m.mapFromScene(m.plotItem.vb.mapViewToScene(xy))
+    QTest.mouseMove(m.viewport(), over)
+    qtbot.waitUntil(m.hover.isVisible, timeout=5000)
+    assert m.hover.drawing.key == window.workspace.drawings[m.face_near(xy.x(), xy.y())].key
+    QTest.mouseMove(m.viewport(), over - QPoint(60, 60))  # (the thumbnail is below-right)
+    qtbot.waitUntil(lambda: not m.hover.isVisible(), timeout=5000)
 
 
 def test_a_clicked_face_is_forgotten_when_another_dataset_opens(window, qtbot, tmp_path):
