@@ -17,6 +17,7 @@ from core.latent import LatentIndex
 from core.packed import PackedDrawings
 from core.projections import check_projection
 from core.sketcher import Sketcher
+from core.streams import Stream, run_to_end
 from core.strokes import Drawing
 
 AUTO_K_RANGE = range(3, 13)
@@ -114,6 +115,21 @@ def build_index(
     """Encode every drawing, cluster, and lay out the map. Deterministic for a given input.
     `simplified`: the drawings are Quick, Draw!-simplified already (see `model_sequence`).
     `projection`: "pca" (stable, invertible) or "umap" (keeps neighbourhoods; umap-learn)."""
+    return run_to_end(
+        build_index_stream(sketcher, drawings, k, progress, seed, simplified, projection)
+    )
+
+
+def build_index_stream(
+    sketcher: Sketcher,
+    drawings: Sequence[Drawing],
+    k: int | str = "auto",
+    progress: Progress = _quiet,
+    seed: int = 0,
+    simplified: bool = False,
+    projection: str = "pca",
+) -> Stream[None, LatentIndex]:
+    """`build_index` yielding None between encoder batches."""
     check_projection(projection)
     if isinstance(drawings, PackedDrawings):
         counts = drawings.point_counts()
@@ -124,23 +140,36 @@ def build_index(
         keys = [d.key for d in usable]
     if not len(usable):
         raise BadRequest("the dataset holds no usable drawings to index")
-    mu = sketcher.encode_many(
+    mu = yield from sketcher.encode_stream(
         usable,
         progress=lambda done, total: progress("encoding", done, total),
         simplified=simplified,
     )
+    return index_from_vectors(mu, keys, k, progress, seed, projection)
+
+
+def index_from_vectors(
+    mu: np.ndarray,
+    keys: list[str],
+    k: int | str = "auto",
+    progress: Progress = _quiet,
+    seed: int = 0,
+    projection: str = "pca",
+) -> LatentIndex:
+    """Cluster the thought vectors of a dataset and lay out its map."""
+    check_projection(projection)
     if k == "auto":
         progress("choosing k", 0, 1)
-        k, _ = choose_k(mu, seed) if len(usable) > AUTO_K_RANGE[0] else (1, float("nan"))
+        k, _ = choose_k(mu, seed) if len(mu) > AUTO_K_RANGE[0] else (1, float("nan"))
     k = int(k)
     if not 1 <= k <= MAX_K:
         raise BadRequest(f"the number of clusters must be between 1 and {MAX_K}, not {k}")
-    if k > len(usable):
-        raise BadRequest(f"{k} clusters asked for, but the dataset has only {len(usable)} drawings")
+    if k > len(mu):
+        raise BadRequest(f"{k} clusters asked for, but the dataset has only {len(mu)} drawings")
     progress("clustering", 0, 1)
     labels, centroids = cluster(mu, k, seed)
     silhouette = float("nan")
-    if 1 < k < len(usable):
+    if 1 < k < len(mu):
         silhouette = float(
             silhouette_score(mu, labels, sample_size=min(5000, len(mu)), random_state=seed)
         )

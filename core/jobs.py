@@ -19,7 +19,9 @@ class LatestQueue:
         self._lock = threading.Condition()
         self._waiting: dict[Hashable, tuple[int, int, Any]] = {}  # key -> (priority, id, item)
         self._ids = itertools.count(1)
-        self._running: tuple[Hashable, int, Any] | None = None
+        # what runs: a long job at the bottom, and on top of it what the person asked for
+        # meanwhile, answered between the long job's steps (`take_between`)
+        self._running: list[tuple[Hashable, int, Any]] = []
         self._stopping = False
         self.latest: dict[Hashable, int] = {}  # newest request id asked for, per key
         self.dropped = 0  # requests replaced while waiting
@@ -44,12 +46,25 @@ class LatestQueue:
                 return None
             key = min(self._waiting, key=lambda k: self._waiting[k][:2])
             _, request, item = self._waiting.pop(key)
-            self._running = (key, request, item)
+            self._running.append((key, request, item))
+            return key, request, item
+
+    def take_between(self, which: Callable[[Any], bool]) -> tuple[Hashable, int, Any] | None:
+        """The most urgent waiting request that `which` allows, without waiting for one: a
+        long job calls this between its steps to answer what the person does meanwhile."""
+        with self._lock:
+            keys = [k for k, (_, _, item) in self._waiting.items() if which(item)]
+            if not keys or self._stopping:
+                return None
+            key = min(keys, key=lambda k: self._waiting[k][:2])
+            _, request, item = self._waiting.pop(key)
+            self._running.append((key, request, item))
             return key, request, item
 
     def finished(self) -> None:
         with self._lock:
-            self._running = None
+            if self._running:
+                self._running.pop()
             self._lock.notify_all()
 
     def is_waiting(self, key: Hashable) -> bool:
@@ -58,7 +73,9 @@ class LatestQueue:
         return key in self._waiting
 
     def running(self) -> tuple[Hashable, int, Any] | None:
-        return self._running
+        """The job the worker took from `take` (not one answered between its steps)."""
+        with self._lock:
+            return self._running[0] if self._running else None
 
     def waiting_keys(self) -> list[Hashable]:
         with self._lock:
@@ -75,12 +92,12 @@ class LatestQueue:
     def is_idle(self) -> bool:
         """Nothing waiting and nothing running."""
         with self._lock:
-            return not self._waiting and self._running is None
+            return not self._waiting and not self._running
 
     def wait_idle(self, timeout: float) -> bool:
         with self._lock:
             return self._lock.wait_for(
-                lambda: (not self._waiting and self._running is None) or self._stopping, timeout
+                lambda: (not self._waiting and not self._running) or self._stopping, timeout
             )
 
     def stop(self) -> None:

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from core.indexing import Progress
     from core.session import Session
     from core.sketcher import Sketcher
+    from core.streams import Stream
     from core.workspace import Workspace
 
+PREVIEW_FACES = 5000  # a dataset still to be indexed shows this many faces first (if 4x bigger)
 WALK_TEMPERATURE = 0.05  # faces walked on the map: nearly deterministic, so a drag is smooth
 SAMPLES_PER_GRID = 16
 ENDINGS_TEMPERATURE = 0.3
@@ -70,13 +72,17 @@ class LoadWorkspace(Request):
     projection: str = "pca"
     sketcher: Sketcher | None = None  # keep this model (only the dataset or index changes)
 
-    def run(self, report: Progress) -> tuple[Workspace, list[str]]:
+    def run(
+        self, report: Progress
+    ) -> Stream[tuple[Workspace, list[str]], tuple[Workspace, list[str]]]:
+        """A stream: None between encoder batches (the service answers the person's drawing
+        there), a first look at a big dataset early, then the whole of it."""
         from core.device import all_cores
-        from core.workspace import load_workspace
+        from core.workspace import workspace_stream
 
         notices: list[str] = []
         with all_cores():
-            workspace = load_workspace(
+            stream = workspace_stream(
                 self.model,
                 self.data,
                 self.clusters,
@@ -84,8 +90,25 @@ class LoadWorkspace(Request):
                 notice=notices.append,
                 sketcher=self.sketcher,
                 projection=self.projection,
+                preview=PREVIEW_FACES,
             )
-        return workspace, notices
+            while True:
+                try:
+                    look = next(stream)
+                except StopIteration as done:
+                    return done.value, notices
+                if look is None:
+                    yield None
+                    continue
+                total = look.index.meta["preview_of"]
+                yield (
+                    look,
+                    [
+                        *notices,
+                        f"a first look: {len(look.index):,} of {total:,} faces, clustered on their "
+                        "own; the map fills in when the rest are encoded",
+                    ],
+                )
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
         session.set_workspace(*answer)

@@ -133,7 +133,6 @@ class Sketcher:
             self._content_hash = h.hexdigest()
         return self._content_hash
 
-    @torch.inference_mode()
     def encode_many(
         self,
         drawings: Sequence[Drawing],
@@ -143,6 +142,18 @@ class Sketcher:
     ) -> np.ndarray:
         """mu of many drawings, batched by length so padding costs next to nothing. A
         `PackedDrawings` is brought into canonical form all at once (if not already)."""
+        return run_to_end(self.encode_stream(drawings, batch_size, progress, simplified))
+
+    @torch.inference_mode()
+    def encode_stream(
+        self,
+        drawings: Sequence[Drawing],
+        batch_size: int = 512,
+        progress: Callable[[int, int], None] | None = None,
+        simplified: bool = False,
+    ) -> Stream[None, np.ndarray]:
+        """`encode_many` as a stream: None after each batch (a moment in which the worker can
+        answer the person's drawing), then mu."""
         if isinstance(drawings, PackedDrawings):
             if not drawings.canonical:
                 drawings = (fitted_packed if simplified else canonical_packed)(drawings)
@@ -161,6 +172,7 @@ class Sketcher:
             mu[chosen] = out.cpu().numpy()
             if progress:
                 progress(min(start + batch_size, len(order)), len(order))
+            yield None
         return mu
 
     @torch.inference_mode()

@@ -4,7 +4,8 @@ Requests (`core.requests`) wait in a `LatestQueue`: a new request replaces the o
 waiting under its key, so a burst of strokes costs one analysis of the newest drawing, never a
 queue. A request that answers in two steps (a stream) reaches the window as `early`, then as
 `answered`; between its steps the service checks whether a newer request of its key waits and,
-for an overtakable one, stops it there. Answers carry the request and its id, so the session
+for an overtakable one, stops it there; between a long job's steps it answers the person's
+short requests. Answers carry the request and its id, so the session
 can drop anything older than what it shows.
 """
 
@@ -89,9 +90,12 @@ class InferenceService(QObject):
         torch.set_num_threads(1)  # batch-1 steps gain nothing from more, and the GUI keeps a core
         serve(self.queue, self._run)
 
-    def _run(self, key: str, request_id: int, request: Request) -> None:
-        self._cancel.clear()  # a cancel meant for an earlier job never stops this one
-        self.busyChanged.emit(True)
+    def _run(self, key: str, request_id: int, request: Request, between: bool = False) -> None:
+        """Answer one request. `between`: it is answered between a long job's steps (the long
+        job's Cancel and busy state are left alone)."""
+        if not between:
+            self._cancel.clear()  # a cancel meant for an earlier job never stops this one
+            self.busyChanged.emit(True)
         try:
             answer = self._answer(request_id, request)
         except Cancelled:
@@ -105,7 +109,7 @@ class InferenceService(QObject):
             if answer is not _OVERTAKEN:
                 self.answered.emit(request_id, request, answer)
         finally:
-            if not self.queue.waiting_keys():
+            if not between and not self.queue.waiting_keys():
                 self.busyChanged.emit(False)
 
     def _answer(self, request_id: int, request: Request) -> Any:
@@ -126,6 +130,17 @@ class InferenceService(QObject):
                 return _OVERTAKEN
             if early is not None:
                 self.early.emit(request_id, request, early)
+            if request.long:
+                self._answer_between()
+
+    def _answer_between(self) -> None:
+        """While a long job (loading 160,000 faces) runs, what the person does meanwhile
+        (drawing, dragging the map) is answered between its steps, not after it."""
+        while (taken := self.queue.take_between(lambda item: not item.long)) is not None:
+            try:
+                self._run(*taken, between=True)
+            finally:
+                self.queue.finished()
 
 
 _OVERTAKEN = object()  # the answer of a request a newer one replaced mid-way

@@ -440,13 +440,21 @@ class MainWindow(QMainWindow):
 
     def _loaded(self, workspace, notices: list[str]) -> None:
         index = workspace.index
+        first_look = "preview_of" in index.meta  # the rest of the dataset is still encoding
         self.status_model.setText(f"model: {workspace.model_name}")
+        of = f" of {index.meta['preview_of']:,}, more coming" if first_look else ""
         self.status_data.setText(
-            f"dataset: {workspace.data_name} ({len(index)} faces, {index.k} clusters)"
+            f"dataset: {workspace.data_name} ({len(index):,} faces{of}, {index.k} clusters)"
         )
         from core.device import describe
 
         self.status_device.setText(f"device: {describe(workspace.sketcher.device)}")
+        if first_look:
+            for message in notices:
+                self.statusBar().showMessage(message, 8000)
+            if not self.canvas.is_empty():
+                self.analyse_now()
+            return  # the progress bar and Cancel stay: the loading goes on
         self._hide_activity()
         if workspace.sketcher.path and Path(workspace.sketcher.path).name != "default.safetensors":
             self.prefs.set("model", workspace.sketcher.path)
@@ -588,8 +596,13 @@ class MainWindow(QMainWindow):
         if isinstance(request, requests.LoadWorkspace):
             self._hide_activity()
             if message == "cancelled":
+                ws = self.workspace
+                first_look = ws is not None and "preview_of" in ws.index.meta
                 self.statusBar().showMessage(
-                    "loading cancelled; the previous dataset stays open", 8000
+                    f"loading cancelled; the first look at {ws.data_name} stays open"
+                    if first_look
+                    else "loading cancelled; the previous dataset stays open",
+                    8000,
                 )
                 return
             if self.workspace is None:

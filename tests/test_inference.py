@@ -172,3 +172,29 @@ def test_a_live_stream_overtaken_by_a_newer_one_stops_and_only_the_newest_answer
     assert receiver.failures == []
     assert len(steps_after) < 5000
     service.stop()
+
+
+def test_the_drawing_is_answered_while_a_long_load_runs_and_cancel_still_stops_it(qtbot):
+    """Loading 160,000 faces takes a minute: what the person draws meanwhile is answered
+    between the load's steps, not after it, and Cancel still reaches the load."""
+    service = InferenceService()
+    receiver = Receiver(service)
+    started = threading.Event()
+
+    def load(report):
+        started.set()
+        for step in range(100_000):
+            report("encoding", step, 100_000)
+            threading.Event().wait(0.001)
+            yield None  # a moment for the person's requests
+
+    service.submit(LongJob(load))
+    assert started.wait(5)
+    service.submit(LiveJob(lambda report: "analysis"))
+    qtbot.waitUntil(lambda: receiver.results == [("analyse", "analysis")], timeout=WAIT)
+    assert receiver.failures == []  # the load goes on
+    assert service.queue.running()[2].key == "load"
+    service.cancel_running()
+    qtbot.waitUntil(lambda: receiver.failures == [("load", "cancelled")], timeout=WAIT)
+    qtbot.waitUntil(service.is_idle, timeout=WAIT)
+    service.stop()

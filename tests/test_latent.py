@@ -353,3 +353,32 @@ def test_the_live_analysis_shows_its_first_points_early_then_the_same_face_whole
     np.testing.assert_allclose(early[0].map_xy, final.map_xy)
     expected = sketcher.reconstruct([face])[0].points()
     np.testing.assert_allclose(whole, expected, atol=1e-5)
+
+
+def test_a_big_dataset_gives_a_first_look_then_the_same_index_as_the_command_line(
+    tiny_model, procedural_file, tmp_path, monkeypatch
+):
+    """The window's load shows a random sample clustered on its own first; the whole index
+    it ends with is the one `sketchbook index` builds."""
+    from core.workspace import load_workspace, workspace_stream
+
+    monkeypatch.setenv("SKETCHBOOK_HOME", str(tmp_path / "window"))
+    stream = workspace_stream(str(tiny_model), procedural_file, 3, preview=50)
+    looks = []
+    while True:
+        try:
+            look = next(stream)
+        except StopIteration as done:
+            final = done.value
+            break
+        if look is not None:
+            looks.append(look)
+    (look,) = looks
+    assert len(look.index) == 50 and look.index.meta["preview_of"] == 400
+    assert set(look.index.keys) <= set(final.index.keys)
+    assert len(final.index) == 400 and "preview_of" not in final.index.meta
+    monkeypatch.setenv("SKETCHBOOK_HOME", str(tmp_path / "cli"))
+    cli = load_workspace(str(tiny_model), procedural_file, 3)
+    assert cli.index.keys == final.index.keys
+    np.testing.assert_allclose(cli.index.mu, final.index.mu, atol=1e-5)
+    assert (cli.index.labels == final.index.labels).mean() > 0.99
