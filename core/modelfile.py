@@ -43,7 +43,11 @@ def read_model_file(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str
     if path.stat().st_size > MAX_MODEL_BYTES:
         raise BadModel(f"{path.name} is over 1 GB, too big to be a sketch model")
     raw = path.read_bytes()
-    if raw[:2] == b"PK" or raw[:1] == b"\x80":
+    # torch.save writes a zip ("PK") or a bare pickle (protocol opcode 0x80, then 2..5); a
+    # safetensors file starts with its header's length, whose first byte can be 0x80 too,
+    # then its JSON header ("{")
+    pickle_start = raw[:1] == b"\x80" and raw[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")
+    if raw[8:9] != b"{" and (raw[:2] == b"PK" or pickle_start):
         raise BadModel(
             f"{path.name} is a PyTorch pickle (.pt); pickles can run code when opened, so only "
             "safetensors models are accepted"

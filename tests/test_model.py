@@ -260,3 +260,21 @@ def test_random_faces_are_independent_draws_and_a_batch_never_changes_a_shared_s
     independent = sketcher.decode(z, temperature=0.8, seed=3, independent=True)
     distinct = {f.points().tobytes() for f in independent}
     assert len(distinct) == 8
+
+
+def test_a_model_whose_header_length_starts_with_the_pickle_byte_still_loads(tmp_path: Path):
+    """A safetensors header of 0x..80 bytes starts the file with 0x80, pickle's first opcode:
+    a retrained model was refused as a pickle when its card happened to have that length."""
+    model = SketchRNN(PRESETS["tiny"])
+    path = tmp_path / "m.safetensors"
+    for pad in range(400):
+        save_model(model, path, 1.5, {}, {"note": "x" * pad})
+        if path.read_bytes()[:1] == b"\x80":
+            break
+    assert path.read_bytes()[:1] == b"\x80"
+    loaded, scale, _, info = load_model(path)
+    assert scale == 1.5 and info["note"].startswith("x")
+    real_pickle = tmp_path / "m.pt"
+    real_pickle.write_bytes(pickle.dumps({"weights": [1, 2]}))
+    with pytest.raises(BadModel, match="pickle"):
+        load_model(real_pickle)
