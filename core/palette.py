@@ -11,7 +11,7 @@ PALETTE = [
     (86, 180, 233),
     (213, 94, 0),
     (240, 228, 66),
-    (0, 0, 0),
+    (120, 28, 109),  # a dark magenta, not black: the map's cross and marker stay readable on it
     (148, 103, 189),
     (140, 86, 75),
     (127, 127, 127),

@@ -115,7 +115,7 @@ class LatentMap(pg.PlotWidget):
         self.plotItem.hideAxis("left")
         self.plotItem.hideAxis("bottom")
         self.plotItem.setMenuEnabled(False)
-        self.legend = pg.LegendItem(labelTextColor=(40, 40, 40), verSpacing=-4)
+        self.legend = pg.LegendItem(labelTextColor=(40, 40, 40))
         self.plotItem.layout.addItem(self.legend, 2, 3)  # a column of its own, right of the map
         self.density = pg.ImageItem()
         self.density.setZValue(-10)
@@ -139,9 +139,13 @@ class LatentMap(pg.PlotWidget):
         )
         self.cursor.setObjectName("mapCursor")
         self.cursor.setZValue(20)
+        # a white rim under the cross, so it reads on the darkest cluster too
+        self.halo = pg.TargetItem(pos=(0, 0), size=18, pen=pg.mkPen("w", width=5), movable=False)
+        self.halo.setZValue(19)
+        self.cursor.sigPositionChanged.connect(lambda: self.halo.setPos(self.cursor.pos()))
         self.marker.setZValue(15)
         self.trail.setZValue(14)
-        for item in (self.trail, self.marker, self.cursor):
+        for item in (self.trail, self.marker, self.halo, self.cursor):
             self.addItem(item)
         self.cursor.sigPositionChanged.connect(self._cursor_moved)
         self.hover = DrawingView(self)
