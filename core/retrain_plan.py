@@ -24,6 +24,15 @@ FINE_TUNES = {
     "quick": FineTune(steps=300, batch_size=50, lr=5e-4),
     "thorough": FineTune(steps=1500, batch_size=50, lr=3e-4),
 }
+DATASET_STEPS = {"short (2,000 steps)": 2000, "long (10,000 steps)": 10_000}
+
+
+def dataset_training_arguments(base: str, data: str, out: Path, steps: int) -> list[str]:
+    """The `sketchbook train` command line of "Train a model on this dataset": the open model
+    fine-tuned on every face of the open file (its own held-back slice validates)."""
+    arguments = ["train", "--init", base, "--data", data, "--out", str(out)]
+    arguments += ["--steps", str(steps), "--eval-every", str(max(10, steps // 20))]
+    return arguments + ["--threads", str(max(1, (os.cpu_count() or 1) - 1))]
 
 
 def retrain_arguments(

@@ -321,6 +321,13 @@ class MainWindow(QMainWindow):
         self._action(
             self.model_menu, "Retrain on cluster...", lambda: self.retrain(), "Ctrl+R", "retrain"
         )
+        self._action(
+            self.model_menu,
+            "Train a model on this dataset...",
+            lambda: self.retrainer.train_on_dataset(),
+            None,
+            "trainOnDataset",
+        )
         self.library_menu = LibraryMenu(
             lambda: self.workspace.sketcher.path if self.workspace else None, self
         )

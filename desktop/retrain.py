@@ -8,11 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from core import library
 from core.errors import SketchbookError
-from core.retrain_plan import FINE_TUNES, retrain_arguments
+from core.retrain_plan import (
+    DATASET_STEPS,
+    FINE_TUNES,
+    dataset_training_arguments,
+    retrain_arguments,
+)
 from desktop.retrain_dialog import RetrainDialog, RetrainRequest
 from desktop.training_panel import TrainingPanel
 from desktop.training_run import TrainingRun
@@ -65,15 +70,48 @@ class Retrainer(QObject):
         self.start(request, data=path, clusters=1, what=f"your {count} favourites")
         self.report_share = False  # in an index of their own, every face is "in the cluster"
 
+    def train_on_dataset(self, steps: int | None = None) -> None:
+        """Model > Train a model on this dataset: the open model fine-tuned on every face of the
+        open file, in the same child process, panel and library as a cluster retrain."""
+        ws = self.workspace()
+        if ws is None or self.is_running():
+            self.ask()  # says what is in the way
+            return
+        if steps is None:
+            choice, ok = QInputDialog.getItem(
+                self.window,
+                "Train a model on this dataset",
+                f"Fine-tune {ws.model_name} on all {len(ws.index):,} faces of {ws.data_name}. "
+                "How long?",
+                list(DATASET_STEPS),
+                0,
+                False,
+            )
+            if not ok:
+                return
+            steps = DATASET_STEPS[choice]
+        request = RetrainRequest(0, steps, False, Path(ws.data_name).stem)
+        out_of = f"all {len(ws.index):,} faces of {ws.data_name}"
+        self.start(
+            request,
+            what=out_of,
+            arguments=lambda out: dataset_training_arguments(
+                ws.sketcher.path, str(ws.data_path), out, steps
+            ),
+        )
+        self.report_share = False  # the whole dataset: no cluster to land in
+
     def start(
         self,
         request: RetrainRequest,
         data: str | None = None,
         clusters: int | None = None,
         what: str | None = None,
+        arguments: Callable[[Path], list[str]] | None = None,
     ) -> None:
         """Train in a child process on cluster `request.cluster` of `data` (default: the open
-        dataset, under its index of `clusters`)."""
+        dataset, under its index of `clusters`), or on the command line `arguments` gives for
+        the run's output file."""
         ws = self.workspace()
         try:
             name = library.free_name(request.name)
@@ -95,16 +133,20 @@ class Retrainer(QObject):
             else f"Training '{name}' on {what} ({how})",
             request.steps,
         )
-        arguments = retrain_arguments(
-            ws.sketcher.path,
-            data or str(ws.data_path),
-            request.cluster,
-            clusters or ws.index.k,
-            self.out,
-            steps=request.steps,
-            scratch=request.scratch,
+        command = (
+            arguments(self.out)
+            if arguments
+            else retrain_arguments(
+                ws.sketcher.path,
+                data or str(ws.data_path),
+                request.cluster,
+                clusters or ws.index.k,
+                self.out,
+                steps=request.steps,
+                scratch=request.scratch,
+            )
         )
-        self.run.start(arguments)
+        self.run.start(command)
         self.started.emit()
 
     def cancel(self) -> None:

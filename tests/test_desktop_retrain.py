@@ -105,3 +105,25 @@ def test_the_training_panel_shows_progress_time_left_and_both_losses(qtbot):
     assert high < 5, "the first, far higher losses do not squash the curve"
     panel.finish("done")
     assert not panel.cancel.isEnabled() and panel.title.text() == "done"
+
+
+def test_a_model_trained_on_the_whole_open_dataset_lands_in_the_library(window, qtbot, monkeypatch):
+    """Model > Train a model on this dataset: every face of the open file, the same child
+    process and panel as a cluster retrain; the card says what and on what device."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QInputDialog
+
+    from core.retrain_plan import DATASET_STEPS
+
+    before = window.workspace
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("short (2,000 steps)", True))
+    monkeypatch.setitem(DATASET_STEPS, "short (2,000 steps)", 8)
+    window.findChild(QAction, "trainOnDataset").trigger()
+    assert window.retrainer.is_running()
+    assert "all 400 faces of procedural.ndjson" in window.retrainer.panel.title.text()
+    qtbot.waitUntil(lambda: window.workspace is not before, timeout=WAIT)
+    assert window.workspace.model_name == "procedural"
+    info = library.list_models()[1].info
+    assert "cluster" not in info.get("trained_on", {}) and info["device"] == "cpu"
+    assert info["base"].endswith("tiny.safetensors")
+    assert runs_left() == []

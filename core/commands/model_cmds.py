@@ -160,6 +160,7 @@ def train_cmd(args: argparse.Namespace) -> int:
         kl_full_from_start=base is not None,
     )
     info.update({"base": base.path if base else None, "preset": None if base else args.preset})
+    info["device"] = str(device)  # the card says what it trained on (a GPU run says cuda)
     stop = {"now": False}
 
     def on_term(signum, frame):  # noqa: ARG001 - signal's signature
