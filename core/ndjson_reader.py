@@ -99,7 +99,7 @@ class Chunk:
     timed: bool
 
 
-BLOCK_BYTES = 8 << 20  # lines are parsed a block at a time (about 16,000 faces)
+BLOCK_BYTES = 2 << 20  # lines are parsed a block at a time (about 4,000 faces)
 
 
 def read_chunks(

@@ -113,8 +113,9 @@ def test_a_big_dataset_reads_as_clusters_and_the_legend_hides_no_face(qtbot):
         # faded towards white by how crowded it is, but nearest to its own cluster's colour
         faded = [np.array(cluster_colour(j)) * 0.8 + 255 * 0.2 for j in range(index.k)]
         assert int(np.argmin([np.abs(rgb - f).sum() for f in faded])) == c
-    legend, view = m.legend.sceneBoundingRect(), m.plotItem.vb.sceneBoundingRect()
-    assert legend.left() >= view.right() - 1  # beside the faces, not over them
+    view = m.mapFromScene(m.plotItem.vb.sceneBoundingRect()).boundingRect()
+    assert m.legend.isVisible() and "2 (10,000)" in m.legend.text()
+    assert m.legend.geometry().left() >= view.right() - 1  # beside the faces, not over them
 
 
 def test_on_a_big_map_hover_and_click_find_the_face_under_the_mouse(qtbot):
