@@ -112,3 +112,16 @@ def find_index(
         notice(f"the cached index was unreadable ({exc}); rebuilding it")
         shutil.rmtree(folder, ignore_errors=True)
         return None
+
+
+def keep_index(
+    index: LatentIndex, folder: Path, model_path: str, notice: Callable[[str], None]
+) -> None:
+    """Cache a freshly built index; a disk that refuses only costs time next run (said)."""
+    index.meta.update({"model": model_path, "drawings": len(index)})
+    try:
+        save_index(index, folder)
+    except OSError as exc:
+        notice(
+            f"the index could not be cached ({exc.strerror or exc}); it will be rebuilt next time"
+        )

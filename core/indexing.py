@@ -12,7 +12,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
 from core.errors import BadRequest
-from core.index_cache import INDEX_SEED, content_hash, find_index, index_folder, save_index
+from core.index_cache import INDEX_SEED, content_hash, find_index, index_folder, keep_index
 from core.latent import LatentIndex
 from core.packed import PackedDrawings
 from core.projections import check_projection
@@ -228,11 +228,5 @@ def cached_index(
         progress("done", 1, 1)
         return index
     index = build_index(sketcher, drawings, k, progress, seed, simplified, projection)
-    index.meta.update({"model": sketcher.path, "drawings": len(index)})
-    try:
-        save_index(index, folder)
-    except OSError as exc:
-        notice(
-            f"the index could not be cached ({exc.strerror or exc}); it will be rebuilt next time"
-        )
+    keep_index(index, folder, sketcher.path, notice)
     return index

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.index_cache import INDEX_SEED, find_index, index_folder, save_index
+from core.index_cache import INDEX_SEED, find_index, index_folder, keep_index
 from core.indexing import Progress, index_from_vectors
 from core.latent import LatentIndex
 from core.paths import cache_dir
@@ -112,14 +112,7 @@ def workspace_stream(
             progress=encoding(n - len(rest)),
         )
         index = index_from_vectors(mu, keys, k, progress, INDEX_SEED, projection)
-        index.meta.update({"model": sketcher.path, "drawings": len(index)})
-        try:
-            save_index(index, folder)
-        except OSError as exc:
-            notice(
-                f"the index could not be cached ({exc.strerror or exc}); "
-                "it will be rebuilt next time"
-            )
+        keep_index(index, folder, sketcher.path, notice)
     else:
         progress("done", 1, 1)
     return Workspace(sketcher, drawings, index, data_path)
