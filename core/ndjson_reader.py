@@ -109,8 +109,8 @@ def read_chunks(
     read: Callable[[int], None] = lambda total_bytes: None,
 ) -> Iterator[Chunk]:
     """The file's drawings a block of lines at a time; broken lines go to `skipped`, and
-    `read` hears how many bytes have been read so far. The
-    block is parsed by `ndjson_bulk`; the lines it leaves are read one by one with json."""
+    `read` hears how many bytes have been read so far. Each block is parsed by `ndjson_bulk`;
+    the lines it leaves are read one by one with json."""
     done = 0
     for block, lineno, too_long in _blocks(path, block_bytes):
         done += len(block)
