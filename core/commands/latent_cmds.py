@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -121,12 +122,19 @@ def load_context(args: argparse.Namespace):
     return ws.sketcher, ws.drawings, ws.index
 
 
-def load_drawing(ref: str):
-    """`PATH` (its first drawing) or `PATH#i` (its i-th drawing)."""
+@functools.lru_cache(maxsize=4)
+def _drawings_of(path: str):
+    """A file's drawings, read once per command (both ends of an interpolation from one big
+    file cost one read)."""
     from core.formats import read_dataset
 
+    return read_dataset(path).drawings()
+
+
+def load_drawing(ref: str):
+    """`PATH` (its first drawing) or `PATH#i` (its i-th drawing)."""
     path, _, number = ref.partition("#")
-    drawings = read_dataset(path).drawings()
+    drawings = _drawings_of(path)
     try:
         i = int(number) if number else 0
         return drawings[i]
@@ -165,10 +173,14 @@ def index_cmd(args: argparse.Namespace) -> int:
         "map": index.projection,
     }
     if args.assign:
-        from core.formats import read_dataset
+        from core.device import all_cores
+        from core.paths import cache_dir
+        from core.prepared import prepare_file
 
-        others = [d for d in read_dataset(args.assign).drawings() if not d.is_empty]
-        mu = sketcher.encode_many(others)
+        # the file's canonical drawings (cached, and brought into form all at once)
+        others = prepare_file(args.assign, cache_dir()).drawings
+        with all_cores():
+            mu = sketcher.encode_many(others)
         counts = Counter(a.cluster for a in index.assign(mu))
         report["assigned"] = {
             "file": args.assign,
