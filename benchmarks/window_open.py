@@ -55,10 +55,10 @@ def open_once(data: str, home: str, k: int) -> dict:
         window.load(None, data, keep_model=True)  # what File > Open does with the chosen file
         spin_until(app, lambda: window.workspace is not first, 900)
         window.map.viewport().repaint()
-        if "preview_of" in window.workspace.index.meta:
+        if window.workspace.preview_of is not None:
             first_look = time.perf_counter() - start
             # the person draws while the rest is encoded: pen-up to the answer on screen
-            while "preview_of" in window.workspace.index.meta and len(pen_ups) < 12:
+            while window.workspace.preview_of is not None and len(pen_ups) < 12:
                 window.canvas.clear()
                 for stroke in canvas_points(window.canvas, face):
                     draw_stroke(window.canvas, stroke, between=app.processEvents)
@@ -72,7 +72,7 @@ def open_once(data: str, home: str, k: int) -> dict:
                         120,
                     )
                     pen_ups.append((time.perf_counter() - asked) * 1000)
-            spin_until(app, lambda: "preview_of" not in window.workspace.index.meta, 900)
+            spin_until(app, lambda: window.workspace.preview_of is None, 900)
             window.map.viewport().repaint()
         opened = time.perf_counter() - start
     faces = len(window.workspace.index)

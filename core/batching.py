@@ -52,7 +52,7 @@ def to_sequences(drawings: Sequence[Drawing], max_len: int) -> list[np.ndarray]:
     packed set is brought into canonical form all at once (a 160,000-face file in seconds,
     not minutes)."""
     if isinstance(drawings, PackedDrawings):
-        usable = drawings.subset(np.flatnonzero(drawings.point_counts() > 0))
+        usable = drawings.nonempty()
         if not usable.canonical:
             usable = canonical_packed(usable)
         return [stroke5_to_stroke3(s) for s in packed_sequences(usable, 1.0, max_len)]

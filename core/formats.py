@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +77,7 @@ def read_dataset(path: str | Path) -> Dataset:
         if fmt == "npz":
             return _read_npz(path)
         if fmt == "ndjson":
-            return _read_ndjson(path)
+            return read_ndjson(path)  # RDP not assumed: some "simplified" sets are resampled
         return _read_bin(path)
     except BadFile:
         raise
@@ -145,16 +145,25 @@ def write_npz(dataset_splits: dict[str, list[Drawing]], path: str | Path) -> Non
 # ----------------------------------------------------------------------------- .ndjson
 
 
-def _read_ndjson(path: Path) -> Dataset:
+def read_ndjson(
+    path: Path,
+    each_chunk: Callable[[PackedDrawings], PackedDrawings] = lambda chunk: chunk,
+    read: Callable[[int], None] = lambda total_bytes: None,
+) -> Dataset:
+    """A Quick, Draw! ndjson file, streamed; `each_chunk` may shrink each few thousand
+    drawings as they come (the raw file's points are then never all held at once), and
+    `read` hears how many bytes are read."""
     skipped = Skipped()
-    chunks = list(read_chunks(path, skipped))
-    if not chunks:
+    parts, timed = [], False
+    for chunk in read_chunks(path, skipped, read=read):
+        timed = timed or chunk.timed
+        parts.append(each_chunk(chunk.drawings))
+    drawings = concat(parts)
+    if not len(drawings):
         why = f": line {skipped.lines[0][0]} is not a drawing ({skipped.lines[0][1]})"
         raise BadFile(f"{path.name} holds no drawings" + (why if skipped.lines else ""))
-    timed = any(c.timed for c in chunks)
     fmt = "quickdraw ndjson (raw)" if timed else "quickdraw ndjson (simplified)"
-    # RDP not assumed: some "simplified" sets are resampled
-    return Dataset({"all": concat([c.drawings for c in chunks])}, fmt, str(path), skipped=skipped)
+    return Dataset({"all": drawings}, fmt, str(path), skipped=skipped)
 
 
 def drawing_to_record(drawing: Drawing, decimals: int = 0) -> dict:

@@ -128,24 +128,48 @@ def build_index_stream(
     seed: int = 0,
     simplified: bool = False,
     projection: str = "pca",
-) -> Stream[None, LatentIndex]:
-    """`build_index` yielding None between encoder batches."""
+    preview: int = 0,
+) -> Stream[tuple[LatentIndex, np.ndarray], LatentIndex]:
+    """`build_index` as a stream: None between encoder batches and, with `preview` and at
+    least 4 x `preview` drawings, first a look at a random `preview` of them (their own index,
+    and their positions), while the rest are encoded. The final index is `build_index`'s:
+    the sample's vectors are reused, not encoded twice."""
     check_projection(projection)
     if isinstance(drawings, PackedDrawings):
-        counts = drawings.point_counts()
-        usable = drawings if counts.all() else drawings.subset(np.flatnonzero(counts))
+        usable = drawings.nonempty()
         keys = usable.keys.tolist()
     else:
         usable = [d for d in drawings if not d.is_empty]
         keys = [d.key for d in usable]
-    if not len(usable):
+    n = len(usable)
+    if not n:
         raise BadRequest("the dataset holds no usable drawings to index")
-    mu = yield from sketcher.encode_stream(
-        usable,
-        progress=lambda done, total: progress("encoding", done, total),
-        simplified=simplified,
-    )
+
+    def encode(chosen: np.ndarray, offset: int) -> Stream[None, np.ndarray]:
+        part = usable if len(chosen) == n else _take(usable, chosen)
+        return sketcher.encode_stream(
+            part,
+            progress=lambda done, total: progress("encoding", offset + done, n),
+            simplified=simplified,
+        )
+
+    mu = np.zeros((n, sketcher.config.z_size), np.float32)
+    rest = np.arange(n)
+    if preview and n >= 4 * preview:
+        first = np.sort(np.random.default_rng(seed).choice(n, preview, replace=False))
+        rest = np.setdiff1d(rest, first)
+        mu[first] = yield from encode(first, 0)
+        look = index_from_vectors(mu[first], [keys[i] for i in first], k, seed=seed)
+        look.meta["preview_of"] = n
+        yield look, first
+    mu[rest] = yield from encode(rest, n - len(rest))
     return index_from_vectors(mu, keys, k, progress, seed, projection)
+
+
+def _take(drawings: Sequence[Drawing], chosen: np.ndarray) -> Sequence[Drawing]:
+    if isinstance(drawings, PackedDrawings):
+        return drawings.subset(chosen)
+    return [drawings[i] for i in chosen]
 
 
 def index_from_vectors(
@@ -214,19 +238,36 @@ def cached_index(
     projection: str = "pca",
 ) -> LatentIndex:
     """The index from the cache when it is there and sound, else built and cached."""
-    check_projection(projection)
     folder = index_folder(
-        cache_dir,
-        sketcher.content_hash,
-        data_hash or content_hash(drawings),
-        k,
-        seed,
-        projection,
+        cache_dir, sketcher.content_hash, data_hash or content_hash(drawings), k, seed, projection
     )
+    return run_to_end(
+        cached_index_stream(
+            sketcher, drawings, folder, k, progress, notice, seed, simplified, projection
+        )
+    )
+
+
+def cached_index_stream(
+    sketcher: Sketcher,
+    drawings: Sequence[Drawing],
+    folder: Path,
+    k: int | str = "auto",
+    progress: Progress = _quiet,
+    notice: Callable[[str], None] = lambda message: None,
+    seed: int = INDEX_SEED,
+    simplified: bool = False,
+    projection: str = "pca",
+    preview: int = 0,
+) -> Stream[tuple[LatentIndex, np.ndarray], LatentIndex]:
+    """`cached_index` as a stream (see `build_index_stream`; a cached index has no first look)."""
+    check_projection(projection)
     index = find_index(folder, notice)
     if index is not None:
         progress("done", 1, 1)
         return index
-    index = build_index(sketcher, drawings, k, progress, seed, simplified, projection)
+    index = yield from build_index_stream(
+        sketcher, drawings, k, progress, seed, simplified, projection, preview
+    )
     keep_index(index, folder, sketcher.path, notice)
     return index

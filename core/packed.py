@@ -109,6 +109,11 @@ class PackedDrawings(Sequence[Drawing]):
     def point_counts(self) -> np.ndarray:
         return np.diff(self.point_starts)
 
+    def nonempty(self) -> PackedDrawings:
+        """The drawings that have points (this pack itself when all do)."""
+        counts = self.point_counts()
+        return self if counts.all() else self.subset(np.flatnonzero(counts))
+
     # ------------------------------------------------------------------ storage
     def arrays(self) -> dict[str, np.ndarray]:
         """Plain arrays (no objects) for an `.npz` read with allow_pickle off."""

@@ -20,9 +20,9 @@ import numpy as np
 
 from core.atomic import atomic_open
 from core.errors import BadFile
-from core.formats import read_dataset, sniff_format
+from core.formats import read_dataset, read_ndjson, sniff_format
 from core.index_cache import file_hash
-from core.ndjson_reader import Skipped, read_chunks
+from core.ndjson_reader import Skipped
 from core.packed import PackedDrawings, canonical_packed, concat, fitted_packed, pack
 
 PREPARED_VERSION = 1
@@ -91,25 +91,18 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _read_and_prepare(path: Path, data_hash: str, progress: Progress) -> Prepared:
     size = max(1, path.stat().st_size)
     progress("reading dataset", 0, size)
-    if sniff_format(path) != "ndjson":
-        dataset = read_dataset(path)
-        packed = pack(d for d in dataset.drawings() if not d.is_empty)
-        fitted = fitted_packed(packed) if dataset.simplified else canonical_packed(packed)
-        return Prepared(fitted, data_hash, dataset.format, dataset.skipped)
-    skipped = Skipped()
-    parts, timed = [], False
-    for chunk in read_chunks(
-        path, skipped, read=lambda done: progress("reading dataset", done, size)
-    ):
-        timed = timed or chunk.timed
-        usable = chunk.drawings.subset(np.flatnonzero(chunk.drawings.point_counts() > 0))
-        parts.append(canonical_packed(usable))  # chunk by chunk: raw points are never all held
-    drawings = concat(parts)
-    if not len(drawings):
-        why = f": line {skipped.lines[0][0]} is not a drawing ({skipped.lines[0][1]})"
-        raise BadFile(f"{path.name} holds no drawings" + (why if skipped.lines else ""))
-    fmt = "quickdraw ndjson (raw)" if timed else "quickdraw ndjson (simplified)"
-    return Prepared(drawings, data_hash, fmt, skipped)
+    if sniff_format(path) == "ndjson":  # chunk by chunk: raw points are never all held
+        dataset = read_ndjson(
+            path,
+            lambda chunk: canonical_packed(chunk.nonempty()),
+            read=lambda done: progress("reading dataset", done, size),
+        )
+        return Prepared(dataset.drawings(), data_hash, dataset.format, dataset.skipped)
+    dataset = read_dataset(path)
+    splits = [s if isinstance(s, PackedDrawings) else pack(s) for s in dataset.splits.values()]
+    packed = concat(splits).nonempty()
+    fitted = fitted_packed(packed) if dataset.simplified else canonical_packed(packed)
+    return Prepared(fitted, data_hash, dataset.format, dataset.skipped)
 
 
 def save_prepared(prepared: Prepared, path: Path) -> None:

@@ -78,6 +78,7 @@ class LoadWorkspace(Request):
         """A stream: None between encoder batches (the service answers the person's drawing
         there), a first look at a big dataset early, then the whole of it."""
         from core.device import all_cores
+        from core.streams import map_early
         from core.workspace import workspace_stream
 
         notices: list[str] = []
@@ -92,23 +93,18 @@ class LoadWorkspace(Request):
                 projection=self.projection,
                 preview=PREVIEW_FACES,
             )
-            while True:
-                try:
-                    look = next(stream)
-                except StopIteration as done:
-                    return done.value, notices
-                if look is None:
-                    yield None
-                    continue
-                total = look.index.meta["preview_of"]
-                yield (
+            workspace = yield from map_early(
+                stream,
+                lambda look: (
                     look,
                     [
                         *notices,
-                        f"a first look: {len(look.index):,} of {total:,} faces, clustered on their "
-                        "own; the map fills in when the rest are encoded",
+                        f"a first look: {len(look.index):,} of {look.preview_of:,} faces, "
+                        "clustered on their own; the map fills in when the rest are encoded",
                     ],
-                )
+                ),
+            )
+        return workspace, notices
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
         session.set_workspace(*answer)

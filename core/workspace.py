@@ -7,16 +7,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from core.index_cache import INDEX_SEED, find_index, index_folder, keep_index
-from core.indexing import Progress, index_from_vectors
+from core.index_cache import INDEX_SEED, index_folder
+from core.indexing import Progress, cached_index_stream
 from core.latent import LatentIndex
 from core.paths import cache_dir
 from core.prepared import prepare_file
 from core.resources import sample_faces_path
 from core.sketcher import Sketcher
-from core.streams import Stream, run_to_end
+from core.streams import Stream, map_early, run_to_end
 from core.strokes import Drawing
 
 
@@ -32,6 +30,11 @@ class Workspace:
         # window never spends a frame on 160,000 keys
         keys = self.index.keys
         self._positions = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+
+    @property
+    def preview_of(self) -> int | None:
+        """For a first look at a dataset still being indexed: how many faces it has."""
+        return self.index.meta.get("preview_of")
 
     def position_of(self, key: str | None) -> int | None:
         return None if key is None else self._positions.get(key)
@@ -85,34 +88,10 @@ def workspace_stream(
     folder = index_folder(
         cache_dir(), sketcher.content_hash, prepared.data_hash, k, INDEX_SEED, projection
     )
-    index = find_index(folder, notice)
-    if index is None:
-        n = len(drawings)
-        keys = drawings.keys.tolist()
-
-        def encoding(offset: int) -> Callable[[int, int], None]:
-            return lambda done, total: progress("encoding", offset + done, n)
-
-        mu = np.zeros((n, sketcher.config.z_size), np.float32)
-        rest = np.arange(n)
-        if preview and n >= 4 * preview:
-            rng = np.random.default_rng(INDEX_SEED)
-            first = np.sort(rng.choice(n, preview, replace=False))
-            rest = np.setdiff1d(rest, first)
-            mu[first] = yield from sketcher.encode_stream(
-                drawings.subset(first), progress=encoding(0)
-            )
-            look = index_from_vectors(
-                mu[first], [keys[i] for i in first], k, seed=INDEX_SEED, projection="pca"
-            )
-            look.meta.update({"preview_of": n})
-            yield Workspace(sketcher, drawings.subset(first), look, data_path)
-        mu[rest] = yield from sketcher.encode_stream(
-            drawings.subset(rest) if len(rest) < n else drawings,
-            progress=encoding(n - len(rest)),
-        )
-        index = index_from_vectors(mu, keys, k, progress, INDEX_SEED, projection)
-        keep_index(index, folder, sketcher.path, notice)
-    else:
-        progress("done", 1, 1)
+    index = yield from map_early(
+        cached_index_stream(
+            sketcher, drawings, folder, k, progress, notice, INDEX_SEED, True, projection, preview
+        ),
+        lambda look: Workspace(sketcher, drawings.subset(look[1]), look[0], data_path),
+    )
     return Workspace(sketcher, drawings, index, data_path)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -34,7 +33,6 @@ from desktop.arithmetic_panel import ArithmeticPanel
 from desktop.autosaver import Autosaver
 from desktop.average_panel import AveragePanel
 from desktop.canvas import SketchCanvas
-from desktop.choice_menu import fill_choice_menu
 from desktop.cluster_panel import ClusterPanel
 from desktop.completion_panel import CompletionPanel
 from desktop.drawing_view import DrawingView
@@ -44,9 +42,8 @@ from desktop.interpolation_panel import InterpolationPanel
 from desktop.keep import KeepAction
 from desktop.latent_3d import Latent3D
 from desktop.latent_map import LatentMap
-from desktop.library_menu import LibraryMenu
+from desktop.menus import add_action, build_menus
 from desktop.preferences import (
-    CLUSTER_COUNTS,
     DEFAULT_SIZE,
     LIVE_MS,
     START_DELAY_MS,
@@ -85,7 +82,7 @@ class MainWindow(QMainWindow):
 
         self.favourites = Favourites()
         self._build_panels()
-        self._build_menus()
+        build_menus(self)
         self._build_status_bar()
         self._connect_session()
         self._restore_settings()
@@ -263,103 +260,6 @@ class MainWindow(QMainWindow):
         s.face_selected.connect(lambda *_: self.tabs.setCurrentWidget(self.walk_panel))
         s.workspace_changed.connect(self._loaded)
 
-    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        if name:
-            action.setObjectName(name)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(
-            file, "Open dataset...", self.open_dataset, QKeySequence.StandardKey.Open, "openDataset"
-        )
-        self.recent_menu = file.addMenu("Open recent")
-        self._action(file, "Open model...", self.open_model, "Ctrl+Shift+O", "openModel")
-        file.addSeparator()
-        for text, action, shortcut, name in (
-            ("Save drawing to collection", KeepAction.SAVE, QKeySequence.StandardKey.Save,
-             "saveToCollection"),
-            ("Export drawing as PNG...", KeepAction.EXPORT_PNG, "Ctrl+E", None),
-            ("Export drawing as SVG...", KeepAction.EXPORT_SVG, "Ctrl+Shift+E", None),
-        ):  # fmt: skip
-            self._action(file, text, lambda _=False, a=action: self.keep(None, a), shortcut, name)
-        self._action(
-            file, "Show my collection on the map", self.show_collection, None, "showCollection"
-        )
-        file.addSeparator()
-        self._action(file, "Quit", self.close, QKeySequence.StandardKey.Quit)
-        edit = bar.addMenu("&Edit")
-        self._action(
-            edit,
-            "Add drawing to favourites",
-            lambda: self.keep(None, KeepAction.FAVOURITE),
-            "Ctrl+D",
-            "favouriteDrawing",
-        )
-        self.undo_action = self._action(
-            edit, "Undo stroke", self.canvas.undo, QKeySequence.StandardKey.Undo, "undo"
-        )
-        self.redo_action = self._action(
-            edit, "Redo stroke", self.canvas.redo, "Ctrl+Shift+Z", "redo"
-        )
-        self._action(
-            edit, "Clear drawing", self.canvas.clear, QKeySequence.StandardKey.New, "clear"
-        )
-        self._action(
-            edit,
-            "Copy drawing",
-            lambda: self.keep(None, KeepAction.COPY),
-            QKeySequence.StandardKey.Copy,
-        )
-        self.model_menu = bar.addMenu("&Model")
-        self._action(
-            self.model_menu, "Retrain on cluster...", lambda: self.retrain(), "Ctrl+R", "retrain"
-        )
-        self._action(
-            self.model_menu,
-            "Train a model on this dataset...",
-            lambda: self.retrainer.train_on_dataset(),
-            None,
-            "trainOnDataset",
-        )
-        self.library_menu = LibraryMenu(
-            lambda: self.workspace.sketcher.path if self.workspace else None, self
-        )
-        self.library_menu.modelChosen.connect(self.switch_model)
-        self.model_menu.addMenu(self.library_menu)
-        self._build_map_menus()
-        self.model_menu.addSeparator()
-        self._action(self.model_menu, "Re-index dataset", self.reindex, None, "reindex")
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "About Latent Sketchbook", self.about)
-        self._refresh_recent()
-
-    def _build_map_menus(self) -> None:
-        from core.projections import umap_available
-
-        fill_choice_menu(
-            self.model_menu.addMenu("Map projection"),
-            [("pca", "PCA (stable, invertible)"), ("umap", "UMAP (keeps neighbours)")],
-            self.prefs.projection,
-            self.set_projection,
-            "projection",
-            disabled=None if umap_available() else {"umap": "needs: pip install umap-learn"},
-        )
-        fill_choice_menu(
-            self.model_menu.addMenu("Number of clusters"),
-            [("auto", "Automatic (best silhouette)")]
-            + [(str(k), f"{k} clusters") for k in CLUSTER_COUNTS],
-            self.prefs.clusters,
-            self.set_clusters,
-            "clusters",
-        )
-
     def set_projection(self, name: str) -> None:
         """Lay the map out again with another projection (the clusters stay the same)."""
         self.prefs.set("projection", name)
@@ -413,11 +313,14 @@ class MainWindow(QMainWindow):
         self.prefs.set("temperature", self.samples.temperature())
         self.prefs.set("tab", self.tabs.currentIndex())
 
-    def _refresh_recent(self) -> None:
+    def refresh_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.prefs.recent("data"):
-            self._action(
-                self.recent_menu, path, lambda _=False, p=path: self.load(None, p, keep_model=True)
+            add_action(
+                self,
+                self.recent_menu,
+                path,
+                lambda _=False, p=path: self.load(None, p, keep_model=True),
             )
         self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
 
@@ -447,9 +350,9 @@ class MainWindow(QMainWindow):
 
     def _loaded(self, workspace, notices: list[str]) -> None:
         index = workspace.index
-        first_look = "preview_of" in index.meta  # the rest of the dataset is still encoding
+        first_look = workspace.preview_of is not None  # the rest is still encoding
         self.status_model.setText(f"model: {workspace.model_name}")
-        of = f" of {index.meta['preview_of']:,}, more coming" if first_look else ""
+        of = f" of {workspace.preview_of:,}, more coming" if first_look else ""
         self.status_data.setText(
             f"dataset: {workspace.data_name} ({len(index):,} faces{of}, {index.k} clusters)"
         )
@@ -482,7 +385,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open a dataset", "", DATA_FILTER)
         if path:
             self.prefs.remember("data", path)
-            self._refresh_recent()
+            self.refresh_recent()
             self.load(None, path, keep_model=True)
 
     def open_model(self) -> None:
@@ -604,7 +507,7 @@ class MainWindow(QMainWindow):
             self._hide_activity()
             if message == "cancelled":
                 ws = self.workspace
-                first_look = ws is not None and "preview_of" in ws.index.meta
+                first_look = ws is not None and ws.preview_of is not None
                 self.statusBar().showMessage(
                     f"loading cancelled; the first look at {ws.data_name} stays open"
                     if first_look

@@ -334,17 +334,10 @@ def test_the_live_analysis_shows_its_first_points_early_then_the_same_face_whole
     the decoder ends; the finished answer is the same face, drawn on from those points, and is
     exactly what `Sketcher.reconstruct` gives."""
     from core.analysis import analyse_stream
+    from core.streams import collect
 
     face = generate_faces(1, seed=31)[0]
-    stream, early = analyse_stream(sketcher, faces_index[1], face), []
-    while True:
-        try:
-            answer = next(stream)
-        except StopIteration as done:
-            final = done.value
-            break
-        if answer is not None:
-            early.append(answer)
+    early, final = collect(analyse_stream(sketcher, faces_index[1], face))
     assert len(early) == 1 and not early[0].complete and final.complete
     first, whole = early[0].reconstruction.points(), final.reconstruction.points()
     assert 0 < len(first) <= len(whole)
@@ -360,19 +353,11 @@ def test_a_big_dataset_gives_a_first_look_then_the_same_index_as_the_command_lin
 ):
     """The window's load shows a random sample clustered on its own first; the whole index
     it ends with is the one `sketchbook index` builds."""
+    from core.streams import collect
     from core.workspace import load_workspace, workspace_stream
 
     monkeypatch.setenv("SKETCHBOOK_HOME", str(tmp_path / "window"))
-    stream = workspace_stream(str(tiny_model), procedural_file, 3, preview=50)
-    looks = []
-    while True:
-        try:
-            look = next(stream)
-        except StopIteration as done:
-            final = done.value
-            break
-        if look is not None:
-            looks.append(look)
+    looks, final = collect(workspace_stream(str(tiny_model), procedural_file, 3, preview=50))
     (look,) = looks
     assert len(look.index) == 50 and look.index.meta["preview_of"] == 400
     assert set(look.index.keys) <= set(final.index.keys)

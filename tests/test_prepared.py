@@ -35,7 +35,7 @@ def test_an_unchanged_file_is_not_parsed_again(faces_file: Path, tmp_path: Path,
     def no_parsing(*args, **kwargs):
         raise AssertionError("the file was parsed again")
 
-    monkeypatch.setattr(prepared_module, "read_chunks", no_parsing)
+    monkeypatch.setattr(prepared_module, "read_ndjson", no_parsing)
     again = prepare_file(faces_file, tmp_path / "cache")
     assert np.array_equal(again.drawings.points, first.drawings.points)
     assert list(again.drawings.keys) == list(first.drawings.keys)
