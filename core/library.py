@@ -2,8 +2,9 @@
 shipped default (always there, never renamed or deleted).
 
 A training run works in its own folder under `.training/`; only a finished (or kept) model is
-moved into the library, with one atomic rename, so the library never holds half a model, and a
-run the app never finished (killed, crashed) is swept away on the next start.
+moved into the library, with one atomic rename, so the library never holds half a model. A run
+with a record (`core.training_runs`) waits to be continued; one without is swept away on a later
+start.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from core.errors import BadModel, BadRequest
 from core.modelheader import read_model_info
 from core.paths import model_library_dir
 from core.resources import default_model_path
+from core.training_runs import is_resumable
 
 DEFAULT_NAME = "default"
 SUFFIX = ".safetensors"
@@ -125,10 +127,13 @@ def discard(trained: Path) -> None:
 
 
 def sweep_abandoned_runs(older_than_s: float = 0.0) -> int:
-    """Remove run folders left by an app that was killed mid-training; how many went."""
+    """Remove run folders nobody can continue (no record: killed before it was written, or an
+    older app's); how many went. Recorded runs are kept for the resume offer."""
     runs = model_library_dir() / ".training"
     gone = 0
     for folder in runs.iterdir() if runs.exists() else []:
+        if is_resumable(folder):
+            continue
         if time.time() - folder.stat().st_mtime >= older_than_s:
             shutil.rmtree(folder, ignore_errors=True)
             gone += 1

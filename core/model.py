@@ -34,6 +34,9 @@ class ModelConfig:
     kl_decay_rate: float = 0.99995
     random_scale: float = 0.15
     point_drop: float = 0.1
+    # share of the decoder's previous-point inputs blanked while training: the decoder must then
+    # take the drawing from z instead of copying its own last step (0 = sketch-rnn as published)
+    decoder_input_dropout: float = 0.0
 
     @classmethod
     def from_dict(cls, values: dict) -> ModelConfig:
@@ -100,7 +103,13 @@ class SketchRNN(nn.Module):
         targets = batch[:, 1:]
         mu, presig = self.encode(targets, lengths)
         z = mu + torch.exp(presig / 2) * torch.randn_like(mu) if sample else mu
-        params = self.decode_teacher_forced(batch[:, :-1], z)
+        inputs = batch[:, :-1]
+        p = self.config.decoder_input_dropout
+        if self.training and sample and p > 0:
+            keep = torch.rand(inputs.shape[:2], device=inputs.device) >= p
+            keep[:, 0] = True  # the start token stays: it says where a drawing begins
+            inputs = inputs * keep.unsqueeze(2)
+        params = self.decode_teacher_forced(inputs, z)
         offsets_nll, pen_nll = reconstruction_loss(
             params, targets, lengths, self.config.num_mixtures
         )

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._restore_drawing()
         self.favourites.load()
         self.load(*self._initial)
+        self.retrainer.offer_resume()  # a training run the last session closed on
 
     def _restore_drawing(self) -> None:
         """Bring back the drawing of last time: quietly after a clean close, by asking after a

@@ -1,16 +1,19 @@
 """Retrain on a cluster, from the dialog to a new model in the library: starts the child process,
 feeds the training panel, and on the end installs, keeps or discards the run's model, asking the
-person whenever something could be lost (a cancelled run, the app closed mid-training)."""
+person whenever something could be lost (a cancelled run, the app closed mid-training). A run the
+app closed on (or crashed during) is offered again on the next start and goes on with --resume."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from core import library
+from core import library, training_runs
 from core.errors import SketchbookError
 from core.retrain_plan import (
     DATASET_STEPS,
@@ -18,6 +21,7 @@ from core.retrain_plan import (
     dataset_training_arguments,
     retrain_arguments,
 )
+from core.training_runs import InterruptedRun, RunRecord
 from desktop.retrain_dialog import RetrainDialog, RetrainRequest
 from desktop.training_panel import TrainingPanel
 from desktop.training_run import TrainingRun
@@ -67,8 +71,9 @@ class Retrainer(QObject):
             return
         steps = FINE_TUNES["quick"].steps
         request = RetrainRequest(0, steps, False, "favourites")
-        self.start(request, data=path, clusters=1, what=f"your {count} favourites")
-        self.report_share = False  # in an index of their own, every face is "in the cluster"
+        what = f"your {count} favourites"
+        # in an index of their own, every face is "in the cluster": no share to report
+        self.start(request, data=path, clusters=1, what=what, report_share=False)
 
     def train_on_dataset(self, steps: int | None = None) -> None:
         """Model > Train a model on this dataset: the open model fine-tuned on every face of the
@@ -98,8 +103,8 @@ class Retrainer(QObject):
             arguments=lambda out: dataset_training_arguments(
                 ws.sketcher.path, str(ws.data_path), out, steps
             ),
+            report_share=False,  # the whole dataset: no cluster to land in
         )
-        self.report_share = False  # the whole dataset: no cluster to land in
 
     def start(
         self,
@@ -108,6 +113,7 @@ class Retrainer(QObject):
         clusters: int | None = None,
         what: str | None = None,
         arguments: Callable[[Path], list[str]] | None = None,
+        report_share: bool = True,
     ) -> None:
         """Train in a child process on cluster `request.cluster` of `data` (default: the open
         dataset, under its index of `clusters`), or on the command line `arguments` gives for
@@ -119,19 +125,11 @@ class Retrainer(QObject):
         except (SketchbookError, OSError) as exc:
             QMessageBox.warning(self.window, "Retrain", f"Could not start training: {exc}")
             return
-        self.request = RetrainRequest(request.cluster, request.steps, request.scratch, name)
-        self.what = what or f"cluster {request.cluster}"
-        self.report_share = True
-        self.run = TrainingRun(self)
-        self.run.stepped.connect(self.panel.stepped)
-        self.run.evaluated.connect(self.panel.evaluated)
-        self.run.ended.connect(self._ended)
         how = "from scratch" if request.scratch else f"fine-tuning {ws.model_name}"
-        self.panel.begin(
-            f"Training '{name}' on {self.what} of {ws.data_name} ({how})"
+        title = (
+            f"Training '{name}' on cluster {request.cluster} of {ws.data_name} ({how})"
             if what is None
-            else f"Training '{name}' on {what} ({how})",
-            request.steps,
+            else f"Training '{name}' on {what} ({how})"
         )
         command = (
             arguments(self.out)
@@ -146,8 +144,67 @@ class Retrainer(QObject):
                 scratch=request.scratch,
             )
         )
-        self.run.start(command)
+        what = what or f"cluster {request.cluster}"
+        self._launch(RunRecord(name, title, what, command, request.steps, report_share))
+
+    def _launch(self, record: RunRecord, resume_from: InterruptedRun | None = None) -> None:
+        """Start the child for `record` (from its checkpoint when resuming); the record beside
+        the run says how to start it again if this app goes away first."""
+        record = RunRecord(**{**record.__dict__, "owner_pid": os.getpid()})
+        try:
+            training_runs.record_run(self.out, record)
+        except OSError as exc:  # only the resume offer is lost; the training can still run
+            self.panel.eta.setText(f"(this run cannot be continued after a restart: {exc})")
+        self.request = RetrainRequest(0, record.steps, False, record.name)
+        self.what, self.report_share = record.what, record.report_share
+        self.run = TrainingRun(self)
+        self.run.stepped.connect(self.panel.stepped)
+        self.run.evaluated.connect(self.panel.evaluated)
+        self.run.ended.connect(self._ended)
+        self.panel.begin(record.title, record.steps)
+        if resume_from is not None and resume_from.step:
+            self.panel.stepped(resume_from.step, record.steps, float("nan"), -1.0)
+        self.run.start(resume_from.arguments() if resume_from else record.arguments)
         self.started.emit()
+
+    def offer_resume(self) -> None:
+        """On start: a run this app closed on, or crashed during, is offered again (the newest;
+        older ones wait for later starts, since one run trains at a time)."""
+        if self.is_running():
+            return
+        runs = training_runs.interrupted_runs()
+        if not runs:
+            return
+        run = runs[0]
+        choice = self._ask_resume(run)
+        if choice == "continue":
+            self.resume(run)
+        elif choice == "discard":
+            library.discard(run.out)
+
+    def resume(self, run: InterruptedRun) -> None:
+        """Go on with an interrupted run: the same command line with --resume."""
+        self.out = run.out
+        self._launch(run.record, resume_from=run)
+
+    def _ask_resume(self, run: InterruptedRun) -> str:
+        at = (
+            f"at step {run.step:,} of {run.record.steps:,}"
+            if run.step
+            else "before its first checkpoint"
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Continue training?",
+            f"'{run.record.name}' stopped {at} when the app last closed.\n\n"
+            f"{run.record.title}.\n\nContinue it now?",
+            parent=self.window,
+        )
+        go = box.addButton("Continue", QMessageBox.ButtonRole.AcceptRole)
+        drop = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return {go: "continue", drop: "discard"}.get(box.clickedButton(), "later")
 
     def cancel(self) -> None:
         if self.is_running():
@@ -155,21 +212,36 @@ class Retrainer(QObject):
             self.run.cancel()
 
     def may_close(self) -> bool:
-        """Asked by the window before it closes: stop a running training, or stay open."""
+        """Asked by the window before it closes: pause a running training until the next start,
+        discard it, or stay open."""
         if not self.is_running():
             return True
-        answer = QMessageBox.question(
-            self.window,
-            "Training in progress",
-            f"'{self.request.name}' is still training. Stop it and quit?\n\n"
-            "What it has learned so far is discarded; the library stays as it was.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        choice = self._ask_on_close()
+        if choice == "stay":
             return False
         self.run.ended.disconnect(self._ended)
         self.run.kill()
-        library.discard(self.out)
+        if choice == "discard":
+            library.discard(self.out)
+        else:  # if the record cannot be rewritten it is still offered: its owner will be gone
+            with contextlib.suppress(OSError):
+                training_runs.release(self.out)
         return True
+
+    def _ask_on_close(self) -> str:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Training in progress",
+            f"'{self.request.name}' is still training.\n\n"
+            "Continue next time: it stops now and the app offers to go on from its last "
+            "checkpoint when it next starts. Discard: what it learned so far is thrown away.",
+            parent=self.window,
+        )
+        later = box.addButton("Continue next time", QMessageBox.ButtonRole.AcceptRole)
+        drop = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep the app open", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return {later: "pause", drop: "discard"}.get(box.clickedButton(), "stay")
 
     def _ended(self, outcome: str, message: str) -> None:
         name, out = self.request.name, self.out

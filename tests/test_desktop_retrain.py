@@ -4,7 +4,7 @@ model lands in the library and is loaded; cancel, a dying child and closing neve
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox
 
 from core import library
 from core.paths import model_library_dir
@@ -75,17 +75,71 @@ def test_a_dying_child_says_so_and_keeps_the_library_consistent(window, qtbot, m
     assert window.isVisible(), "the window lives on"
 
 
-@pytest.mark.parametrize("answer", [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+@pytest.mark.parametrize("answer", ["stay", "discard"])
 def test_closing_while_training_asks_first(window, qtbot, monkeypatch, answer):
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answer)
+    monkeypatch.setattr(type(window.retrainer), "_ask_on_close", lambda self: answer)
     window.retrainer.start(RetrainRequest(cluster=0, steps=100_000, scratch=False, name="busy"))
     window.close()
-    if answer == QMessageBox.StandardButton.No:
+    if answer == "stay":
         assert window.isVisible() and window.retrainer.is_running()
         window.retrainer.run.kill()
     else:
         assert not window.isVisible() and not window.retrainer.is_running()
         assert runs_left() == []
+
+
+def test_a_run_the_app_closed_on_is_offered_at_the_next_start_and_resumes(
+    window, qtbot, monkeypatch, tmp_path
+):
+    """Close mid-training with "continue next time": the next window offers the run and goes
+    on from its checkpoint (--resume) instead of starting over, and the model lands."""
+    from PySide6.QtCore import QSettings
+
+    from core.training_runs import checkpoint_step, interrupted_runs
+    from desktop.app import create_window
+    from desktop.retrain import Retrainer
+
+    monkeypatch.setattr(Retrainer, "_ask_on_close", lambda self: "pause")
+    offered = []
+    monkeypatch.setattr(
+        Retrainer, "_ask_resume", lambda self, run: offered.append(run) or "continue"
+    )
+    model, data = str(window.workspace.sketcher.path), str(window.workspace.data_path)
+    window.retrainer.start(RetrainRequest(cluster=0, steps=400, scratch=False, name="paused"))
+    out = window.retrainer.out
+    qtbot.waitUntil(lambda: checkpoint_step(out) > 0, timeout=WAIT)
+    window.close()
+    assert not window.isVisible() and not window.retrainer.is_running()
+    (run,) = interrupted_runs()
+    assert run.record.name == "paused" and run.step > 0 and run.arguments()[-1] == "--resume"
+
+    settings = QSettings(str(tmp_path / "again.ini"), QSettings.Format.IniFormat)
+    again = create_window(model=model, data=data, settings=settings)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: bool(offered), timeout=WAIT)
+    assert offered[0].record.name == "paused" and again.retrainer.is_running()
+    assert "--resume" in again.retrainer.run.process.arguments()
+    qtbot.waitUntil(lambda: any(m.name == "paused" for m in library.list_models()), timeout=WAIT)
+    steps_seen = again.retrainer.panel.train_curve.getData()[0]
+    assert min(steps_seen) > run.step, "it went on from the checkpoint, not from step 0"
+    assert runs_left() == [] and interrupted_runs() == []
+    again.close()
+
+
+def test_an_interrupted_run_can_be_discarded_or_left_for_later(window, monkeypatch):
+    from core.training_runs import RunRecord, interrupted_runs, record_run
+
+    out = library.start_run("crashed")
+    record_run(out, RunRecord("crashed", "Training 'crashed'", "cluster 0", ["train"], 50))
+    answers = iter(["later", "discard"])
+    monkeypatch.setattr(type(window.retrainer), "_ask_resume", lambda self, run: next(answers))
+    window.retrainer.offer_resume()
+    assert [r.record.name for r in interrupted_runs()] == ["crashed"]
+    library.sweep_abandoned_runs(0.0)
+    assert len(runs_left()) == 1, "the sweep of abandoned runs keeps a run that can go on"
+    window.retrainer.offer_resume()
+    assert interrupted_runs() == [] and runs_left() == []
 
 
 def test_the_training_panel_shows_progress_time_left_and_both_losses(qtbot):

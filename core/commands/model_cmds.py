@@ -55,6 +55,13 @@ def add(sub: argparse._SubParsersAction) -> None:
         "(default: the preset's or --init's, 0.2); higher keeps more of each drawing in z",
     )
     p.add_argument(
+        "--decoder-dropout",
+        type=float,
+        default=None,
+        help="share of the decoder's previous-point inputs blanked in training (default: the "
+        "preset's or --init's, 0); higher makes reconstructions follow z more than habit",
+    )
+    p.add_argument(
         "--cluster",
         type=int,
         default=None,
@@ -146,6 +153,10 @@ def train_cmd(args: argparse.Namespace) -> int:
         if not 0 <= args.kl_tolerance < 10:
             raise BadRequest("--kl-tolerance must be between 0 and 10 nats per dimension")
         config = dataclasses.replace(config, kl_tolerance=args.kl_tolerance)
+    if args.decoder_dropout is not None:
+        if not 0 <= args.decoder_dropout < 1:
+            raise BadRequest("--decoder-dropout must be at least 0 and below 1")
+        config = dataclasses.replace(config, decoder_input_dropout=args.decoder_dropout)
     data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
     default_steps = tune.steps if tune else (1000 if base else 20000)
     steps = args.steps if args.steps is not None else default_steps
