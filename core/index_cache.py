@@ -22,7 +22,7 @@ from core.atomic import atomic_open, atomic_write_text
 from core.latent import LatentIndex
 from core.strokes import Drawing
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: k-means in steps (core.kmeans_steps)
 INDEX_SEED = 0  # k-means and the map are seeded, so a cache key can name the result
 
 

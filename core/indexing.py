@@ -13,9 +13,11 @@ from sklearn.metrics import silhouette_score
 
 from core.errors import BadRequest
 from core.index_cache import INDEX_SEED, content_hash, find_index, index_folder, keep_index
+from core.kmeans_steps import kmeans_stream
 from core.latent import LatentIndex
 from core.packed import PackedDrawings
 from core.projections import check_projection
+from core.silhouette_steps import silhouette_stream
 from core.sketcher import Sketcher
 from core.streams import Stream, run_to_end
 from core.strokes import Drawing
@@ -30,8 +32,9 @@ def _quiet(stage: str, done: int, total: int) -> None:
     pass
 
 
-def choose_k(mu: np.ndarray, seed: int = 0) -> tuple[int, float]:
-    """The k in AUTO_K_RANGE with the best silhouette, measured on a subsample for speed."""
+def choose_k(mu: np.ndarray, seed: int = 0) -> Stream[None, tuple[int, float]]:
+    """The k in AUTO_K_RANGE with the best silhouette, measured on a subsample for speed; a
+    pause after each k tried."""
     rng = np.random.default_rng(seed)
     sample = mu[rng.choice(len(mu), min(len(mu), 4000), replace=False)]
     best = (AUTO_K_RANGE[0], -1.0)
@@ -44,22 +47,31 @@ def choose_k(mu: np.ndarray, seed: int = 0) -> tuple[int, float]:
         )
         if score > best[1]:
             best = (k, score)
+        yield None
     return best
 
 
-def cluster(mu: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """k-means labels and centroids, renumbered by size (0 = largest) so ids are stable."""
-    km = KMeans(k, n_init=4, random_state=seed).fit(mu)
-    sizes = np.bincount(km.labels_, minlength=k)
-    order = np.lexsort((km.cluster_centers_[:, 0], -sizes))
+def cluster(mu: np.ndarray, k: int, seed: int = 0) -> Stream[None, tuple[np.ndarray, np.ndarray]]:
+    """k-means labels and centroids, renumbered by size (0 = largest) so ids are stable; in
+    short steps (`kmeans_stream`)."""
+    km = yield from kmeans_stream(mu, k, seed)
+    sizes = np.bincount(km.labels, minlength=k)
+    order = np.lexsort((km.centres[:, 0], -sizes))
     remap = np.empty(k, int)
     remap[order] = np.arange(k)
-    return remap[km.labels_], km.cluster_centers_[order].astype(np.float32)
+    return remap[km.labels], km.centres[order].astype(np.float32)
 
 
 def cluster_gaussians(mu: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Mean and Cholesky factor of each cluster's covariance (shrunk towards a diagonal, so
     small clusters still give a usable Gaussian)."""
+    return run_to_end(cluster_gaussians_stream(mu, labels, k))
+
+
+def cluster_gaussians_stream(
+    mu: np.ndarray, labels: np.ndarray, k: int
+) -> Stream[None, tuple[np.ndarray, np.ndarray]]:
+    """`cluster_gaussians` with a pause after each cluster."""
     z = mu.shape[1]
     means = np.zeros((k, z), np.float32)
     chol = np.zeros((k, z, z), np.float32)
@@ -73,6 +85,7 @@ def cluster_gaussians(mu: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.nd
         else:
             cov = np.eye(z) * 0.01
         chol[c] = np.linalg.cholesky(cov + np.eye(z) * 1e-5)
+        yield None
     return means, chol
 
 
@@ -159,11 +172,11 @@ def build_index_stream(
         first = np.sort(np.random.default_rng(seed).choice(n, preview, replace=False))
         rest = np.setdiff1d(rest, first)
         mu[first] = yield from encode(first, 0)
-        look = index_from_vectors(mu[first], [keys[i] for i in first], k, seed=seed)
+        look = yield from index_from_vectors(mu[first], [keys[i] for i in first], k, seed=seed)
         look.meta["preview_of"] = n
         yield look, first
     mu[rest] = yield from encode(rest, n - len(rest))
-    return index_from_vectors(mu, keys, k, progress, seed, projection)
+    return (yield from index_from_vectors(mu, keys, k, progress, seed, projection))
 
 
 def _take(drawings: Sequence[Drawing], chosen: np.ndarray) -> Sequence[Drawing]:
@@ -179,34 +192,35 @@ def index_from_vectors(
     progress: Progress = _quiet,
     seed: int = 0,
     projection: str = "pca",
-) -> LatentIndex:
-    """Cluster the thought vectors of a dataset and lay out its map."""
+) -> Stream[None, LatentIndex]:
+    """Cluster the thought vectors of a dataset and lay out its map, pausing between steps of
+    at most a few tens of milliseconds at 160,000 faces (so a worker can answer in between)."""
     check_projection(projection)
     if k == "auto":
         progress("choosing k", 0, 1)
-        k, _ = choose_k(mu, seed) if len(mu) > AUTO_K_RANGE[0] else (1, float("nan"))
+        k = (yield from choose_k(mu, seed))[0] if len(mu) > AUTO_K_RANGE[0] else 1
     k = int(k)
     if not 1 <= k <= MAX_K:
         raise BadRequest(f"the number of clusters must be between 1 and {MAX_K}, not {k}")
     if k > len(mu):
         raise BadRequest(f"{k} clusters asked for, but the dataset has only {len(mu)} drawings")
     progress("clustering", 0, 1)
-    labels, centroids = cluster(mu, k, seed)
+    labels, centroids = yield from cluster(mu, k, seed)
     silhouette = float("nan")
     if 1 < k < len(mu):
-        silhouette = float(
-            silhouette_score(mu, labels, sample_size=min(5000, len(mu)), random_state=seed)
-        )
+        silhouette = yield from silhouette_stream(mu, labels, 5000, seed)
     progress("mapping", 0, 1)
     if projection == "umap" and len(mu) > UMAP_MIN_DRAWINGS:
         map_xy, mean, components = umap_map(mu, seed)
     else:
         projection = "pca"
+        yield None
         pca = PCA(2, random_state=seed).fit(mu) if len(mu) > 1 else None
         mean = pca.mean_ if pca else mu[0]
         components = pca.components_ if pca else np.eye(2, mu.shape[1])
         map_xy = (mu - mean) @ components.T
-    means, chol = cluster_gaussians(mu, labels, k)
+    yield None
+    means, chol = yield from cluster_gaussians_stream(mu, labels, k)
     index = LatentIndex(
         mu=mu,
         labels=labels,

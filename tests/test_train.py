@@ -85,6 +85,8 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
         "--json-progress",
         "--kl-tolerance",
         "0.45",
+        "--decoder-dropout",
+        "0.3",
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -97,11 +99,42 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
     assert out.exists() and out.with_suffix("").with_name("cli.state.json").exists()
     from core.sketcher import Sketcher
 
-    assert Sketcher.load(out).config.kl_tolerance == pytest.approx(0.45)  # it travels in the file
-    cmd[cmd.index("0.45")] = "-1"
-    refused = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert refused.returncode == 2 and "--kl-tolerance" in refused.stderr
-    assert len(refused.stderr.strip().splitlines()) == 1
+    config = Sketcher.load(out).config  # the training choices travel in the file
+    assert config.kl_tolerance == pytest.approx(0.45)
+    assert config.decoder_input_dropout == pytest.approx(0.3)
+    for option, bad in (("0.45", "-1"), ("0.3", "1.0")):
+        wrong = [bad if a == option else a for a in cmd]
+        refused = subprocess.run(wrong, capture_output=True, text=True, timeout=300)
+        name = "--kl-tolerance" if option == "0.45" else "--decoder-dropout"
+        assert refused.returncode == 2 and name in refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_decoder_input_dropout_blanks_inputs_only_while_training():
+    """With the lever on, the training loss sees blanked previous points (it changes), while
+    evaluation and every decode see the drawing as it is (unchanged)."""
+    import dataclasses
+
+    from core.model import PRESETS, SketchRNN
+    from core.strokes import pad_stroke5
+
+    rng = np.random.default_rng(0)
+    seqs = [np.c_[rng.normal(0, 1, (30, 2)), np.eye(3)[[0] * 29 + [1]]].astype(np.float32)]
+    batch, lengths = (torch.from_numpy(a) for a in pad_stroke5(seqs * 4))
+    plain = SketchRNN(PRESETS["tiny"])
+    dropped = SketchRNN(dataclasses.replace(PRESETS["tiny"], decoder_input_dropout=0.5))
+    dropped.load_state_dict(plain.state_dict())
+    for model in (plain, dropped):
+        model.eval()
+    same = [float(m(batch, lengths, sample=False)["offsets"]) for m in (plain, dropped)]
+    assert same[0] == same[1]
+    dropped.train()
+    plain.train()
+    torch.manual_seed(1)
+    a = float(plain(batch, lengths)["offsets"])
+    torch.manual_seed(1)
+    b = float(dropped(batch, lengths)["offsets"])
+    assert a != b
 
 
 @pytest.mark.slow
