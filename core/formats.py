@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import struct
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,6 +147,9 @@ def write_npz(dataset_splits: dict[str, list[Drawing]], path: str | Path) -> Non
 # ----------------------------------------------------------------------------- .ndjson
 
 
+CHUNKS_AHEAD = 2
+
+
 def read_ndjson(
     path: Path,
     each_chunk: Callable[[PackedDrawings], PackedDrawings] = lambda chunk: chunk,
@@ -154,10 +159,17 @@ def read_ndjson(
     drawings as they come (the raw file's points are then never all held at once), and
     `read` hears how many bytes are read."""
     skipped = Skipped()
-    parts, timed = [], False
-    for chunk in read_chunks(path, skipped, read=read):
-        timed = timed or chunk.timed
-        parts.append(each_chunk(chunk.drawings))
+    parts, pending, timed = [], deque(), False
+    # `each_chunk` (simplifying a raw file's dense strokes) runs on a second thread while this
+    # one parses the next block: both are mostly numpy, which lets go of the GIL. At most
+    # CHUNKS_AHEAD wait, so a raw file's points are still never all held.
+    with ThreadPoolExecutor(1, thread_name_prefix="chunk") as helper:
+        for chunk in read_chunks(path, skipped, read=read):
+            timed = timed or chunk.timed
+            pending.append(helper.submit(each_chunk, chunk.drawings))
+            while len(pending) > CHUNKS_AHEAD:
+                parts.append(pending.popleft().result())
+        parts += [future.result() for future in pending]
     drawings = concat(parts)
     if not len(drawings):
         why = f": line {skipped.lines[0][0]} is not a drawing ({skipped.lines[0][1]})"
