@@ -28,6 +28,7 @@ from PySide6.QtCore import QElapsedTimer, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from benchmarks.machine_speed import lstm_step_us  # noqa: E402
+from core import trace  # noqa: E402
 
 LAUNCH_PROBE = """
 import time, sys
@@ -116,7 +117,8 @@ def run(n_faces: int = 30, data: str | None = None, clusters: int = 8) -> dict:
     # pen-up -> reconstruction, cluster and marker painted
     faces = read_dataset(sample_faces_path()).drawings()
     rng = np.random.default_rng(0)
-    latencies, whole = [], []
+    latencies, whole, breakdowns = [], [], []
+    trace.start()
     with Heartbeat() as beat:
         for i in rng.choice(len(faces), n_faces, replace=False):
             window.canvas.clear()
@@ -137,9 +139,13 @@ def run(n_faces: int = 30, data: str | None = None, clusters: int = 8) -> dict:
                     ),
                 )
                 window.reconstruction.repaint()
+                trace.mark("gui: reconstruction painted")
                 window.cluster_panel.repaint()
+                trace.mark("gui: cluster panel painted")
                 window.map.viewport().repaint()
-                latencies.append((time.perf_counter() - start) * 1000)
+                painted = time.perf_counter()  # the map's marker, last
+                latencies.append((painted - start) * 1000)
+                breakdowns.append(pen_up_breakdown(trace.take(), painted))
                 # and the decoder has ended: the whole reconstruction is in the view
                 spin_until(
                     app, lambda b=before: window.last_analysis is not b and window.service.is_idle()
@@ -152,6 +158,8 @@ def run(n_faces: int = 30, data: str | None = None, clusters: int = 8) -> dict:
     results["pen_up_to_whole_reconstruction_median_ms"] = round(float(np.median(whole)), 1)
     results["pen_up_to_whole_reconstruction_p95_ms"] = round(float(np.percentile(whole, 95)), 1)
     results["pen_ups_measured"] = len(lat)
+    trace.stop()
+    results["pen_up_breakdown_ms"] = breakdown_table(breakdowns)
 
     # dragging the map cursor: how many faces reach the screen per second
     index = window.workspace.index
@@ -178,6 +186,54 @@ def run(n_faces: int = 30, data: str | None = None, clusters: int = 8) -> dict:
     results["window_shown_after_launch_s"] = round(min(launch_time() for _ in range(3)), 2)
     results["machine_lstm_step_us_after"] = lstm_step_us()
     return results
+
+
+PEN_UP_STAGES = (
+    "gui: submitted",
+    "worker: started",
+    "worker: canonical form",
+    "worker: encoded",
+    "worker: cluster, map, neighbours",
+    "worker: first points decoded",
+    "worker: answer sent",
+    "gui: answer received",
+    "gui: widgets updated",
+    "gui: reconstruction painted",
+    "gui: cluster panel painted",
+)
+
+
+def pen_up_breakdown(marks: list[tuple[str, float]], painted: float) -> dict:
+    """Milliseconds from each stage of one pen-up's path to the next (`core.trace` marks),
+    from the analysis the pen-up asked for (the last one submitted, as the release event is
+    handled) to its pixels."""
+    submitted = [i for i, (name, _) in enumerate(marks) if name == PEN_UP_STAGES[0]]
+    after = marks[submitted[-1] :] if submitted else []
+    seen: dict[str, float] = {}
+    for name, t in after:
+        seen.setdefault(name, t)
+    times = [(stage, seen[stage]) for stage in PEN_UP_STAGES if stage in seen]
+    times.append(("gui: map painted", painted))
+    times.sort(key=lambda pair: pair[1])
+    return {
+        f"{a} -> {b}": (tb - ta) * 1000 for (a, ta), (b, tb) in zip(times, times[1:], strict=False)
+    }
+
+
+def breakdown_table(breakdowns: list[dict]) -> dict:
+    """Median and p95 of each step over the pen-ups, in path order."""
+    steps: dict[str, list[float]] = {}
+    for one in breakdowns:
+        for step, ms in one.items():
+            steps.setdefault(step, []).append(ms)
+    return {
+        step: {
+            "median": round(float(np.median(v)), 2),
+            "p95": round(float(np.percentile(v, 95)), 2),
+            "n": len(v),
+        }
+        for step, v in steps.items()
+    }
 
 
 def hover_thumbnail_ms(app: QApplication, window, n: int = 40) -> dict:
@@ -233,6 +289,11 @@ def main() -> None:
         print(json.dumps(results))
         return
     for key, value in results.items():
+        if key == "pen_up_breakdown_ms":
+            print("pen-up breakdown (ms)                median    p95     n")
+            for step, v in value.items():
+                print(f"  {step:<58} {v['median']:>7} {v['p95']:>7} {v['n']:>4}")
+            continue
         print(f"{key:<36} {value}")
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core import trace
 from core.latent import LatentIndex
 from core.streams import Stream, run_to_end
 from core.strokes import Drawing
@@ -40,8 +41,10 @@ def analyse_stream(
     the map marker and starts drawing without waiting for the decoder; then None between chunks
     of decoding (where a consumer whose answer is out of date stops); returns the complete one.
     """
+    trace.mark("worker: started")
     mu_t, limits = sketcher.encode_for_reconstruction([drawing])
     mu = mu_t.cpu().numpy()
+    trace.mark("worker: encoded")
     assignment = index.assign(mu)[0]
     shared = {
         "z": mu[0],
@@ -51,6 +54,7 @@ def analyse_stream(
         "map_xy": index.to_map(mu)[0],
         "neighbours": index.nearest(mu, neighbours)[0],
     }
+    trace.mark("worker: cluster, map, neighbours")
     stream = sketcher.reconstruct_stream(mu_t, limits)
     while True:
         try:
@@ -58,6 +62,8 @@ def analyse_stream(
         except StopIteration as done:
             (reconstruction,) = done.value
             return Analysis(reconstruction=reconstruction, **shared)
+        if first is not None:
+            trace.mark("worker: first points decoded")
         yield None if first is None else Analysis(reconstruction=first[0], complete=False, **shared)
 
 

@@ -32,7 +32,16 @@ def dataset_training_arguments(base: str, data: str, out: Path, steps: int) -> l
     fine-tuned on every face of the open file (its own held-back slice validates)."""
     arguments = ["train", "--init", base, "--data", data, "--out", str(out)]
     arguments += ["--steps", str(steps), "--eval-every", str(max(10, steps // 20))]
-    return arguments + ["--threads", str(max(1, (os.cpu_count() or 1) - 1))]
+    return arguments + background_arguments()
+
+
+def background_arguments() -> list[str]:
+    """How the app's own training runs beside the window: one core fewer than there are (the
+    window's model keeps one) and a lower CPU priority (the window wins any core it shares)."""
+    return ["--threads", str(max(1, (os.cpu_count() or 1) - 1)), "--nice", str(TRAINING_NICE)]
+
+
+TRAINING_NICE = 10
 
 
 def retrain_arguments(
@@ -50,6 +59,5 @@ def retrain_arguments(
     arguments += ["--clusters", str(clusters), "--out", str(out)]
     steps = steps or FINE_TUNES["quick"].steps
     arguments += ["--steps", str(steps), "--eval-every", str(max(10, steps // 10))]
-    # leave a core to the window's own model, so drawing stays live while it trains
-    arguments += ["--threads", str(max(1, (os.cpu_count() or 1) - 1))]
+    arguments += background_arguments()
     return arguments + (["--scratch"] if scratch else [])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from psygnal import Signal
 
+from core import trace
 from core.errors import BadRequest
 from core.strokes import Drawing
 
@@ -154,8 +155,10 @@ class Session:
         return self._shown.get(key, 0)
 
     def show_analysis(self, analysis: Analysis, continues: bool) -> None:
+        trace.mark("gui: answer received")
         if not continues:
             self.analysis_started.emit(analysis)
+            trace.mark("gui: widgets updated")
         if analysis.complete:
             self.analysis = analysis
             self.analysis_finished.emit(analysis)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from core import trace
 from core.device import pick_device
 from core.errors import BadDrawing
 from core.model import DecoderStepper, SketchRNN
@@ -366,6 +367,7 @@ class Sketcher:
         points each reconstruction may have. The live view places the drawing on the map and in
         its cluster from mu before the decoder has drawn anything."""
         batch, lengths = self.batch(drawings)
+        trace.mark("worker: canonical form")
         mu, _ = self.model.encode(batch[:, 1:], lengths)
         limits = [
             min(self.config.max_len, int(RECON_LENGTH_FACTOR * n) + RECON_LENGTH_SLACK)

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from core import trace
 from core.errors import SketchbookError
 from core.jobs import LatestQueue, serve
 from core.requests import Request
@@ -130,6 +131,7 @@ class InferenceService(QObject):
                 return _OVERTAKEN
             if early is not None:
                 self.early.emit(request_id, request, early)
+                trace.mark("worker: answer sent")
             if request.long:
                 self._answer_between()
 

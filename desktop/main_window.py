@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import qthrottled
 
-from core import requests
+from core import requests, trace
 from core.errors import SketchbookError
 from core.session import End, Session
 from core.strokes import Drawing
@@ -457,6 +457,7 @@ class MainWindow(QMainWindow):
             return
         drawing = self.canvas.drawing()
         self.session.drawing = drawing
+        trace.mark("gui: submitted")
         self.service.submit(requests.Analyse(self.workspace, drawing, self.session.drawing_epoch))
 
     # ================================================================== generating

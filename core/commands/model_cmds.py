@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -47,6 +48,13 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    p.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="run at a lower CPU priority by this much (Unix; the app uses 10 so the window "
+        "stays live beside its own training)",
+    )
     p.add_argument(
         "--kl-tolerance",
         type=float,
@@ -110,6 +118,8 @@ def train_cmd(args: argparse.Namespace) -> int:
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.nice > 0 and hasattr(os, "nice"):
+        os.nice(min(args.nice, 19))
     repeats = args.repeat or [1] * len(args.data)
     if len(repeats) != len(args.data):
         raise BadRequest("--repeat needs one number per --data file")
