@@ -278,3 +278,22 @@ def test_a_model_whose_header_length_starts_with_the_pickle_byte_still_loads(tmp
     real_pickle.write_bytes(pickle.dumps({"weights": [1, 2]}))
     with pytest.raises(BadModel, match="pickle"):
         load_model(real_pickle)
+
+
+def test_a_model_whose_weights_change_draws_with_the_new_weights(tiny_model):
+    """The decoder's step weights are kept between faces for speed; a training step (an
+    in-place change) must never leave faces drawn with the old ones."""
+    sketcher = Sketcher.load(tiny_model, device="cpu")  # its own: the weights are changed
+    z = np.random.default_rng(3).normal(size=(2, sketcher.config.z_size)).astype(np.float32)
+    before = sketcher.decode(z, greedy=True)
+    with torch.no_grad():
+        for w in (sketcher.model.decoder.weight_hh_l0, sketcher.model.head.weight):
+            w.add_(torch.randn_like(w) * 0.3)
+    after = sketcher.decode(z, greedy=True)
+    fresh = Sketcher.load(tiny_model, device="cpu")
+    fresh.model.load_state_dict(sketcher.model.state_dict())
+    expected = fresh.decode(z, greedy=True)
+    assert all(np.array_equal(a.points(), e.points()) for a, e in zip(after, expected, strict=True))
+    assert any(
+        not np.array_equal(a.points(), b.points()) for a, b in zip(after, before, strict=True)
+    )
