@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +21,7 @@ from core.session import Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 from desktop.face_grid import FaceGrid, offer_keep_menu
+from desktop.lazy_progress_bar import LazyProgressBar
 
 
 class ClusterPanel(QWidget):
@@ -45,7 +45,7 @@ class ClusterPanel(QWidget):
         self.detail = QLabel("")
         self.detail.setObjectName("clusterDetail")
         self._plain_palette = self.label.palette()
-        self.confidence = QProgressBar()
+        self.confidence = LazyProgressBar()
         self.confidence.setObjectName("clusterConfidence")
         self.confidence.setRange(0, 100)
         self.confidence.setFormat("confidence %p%")

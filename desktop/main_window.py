@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -42,6 +41,7 @@ from desktop.interpolation_panel import InterpolationPanel
 from desktop.keep import KeepAction
 from desktop.latent_3d import Latent3D
 from desktop.latent_map import LatentMap
+from desktop.lazy_progress_bar import LazyProgressBar
 from desktop.menus import add_action, build_menus
 from desktop.preferences import (
     DEFAULT_SIZE,
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         self.status_device = QLabel("device: -")
         self.activity = QLabel("")
         self.activity.setObjectName("activityLabel")
-        self.progress = QProgressBar()
+        self.progress = LazyProgressBar()
         self.progress.setObjectName("backgroundProgress")
         self.progress.setMaximumWidth(180)
         self.progress.hide()

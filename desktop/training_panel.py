@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.lazy_progress_bar import LazyProgressBar
 
 MAX_PLOTTED = 5000  # points per curve; a long run is thinned, never an unbounded list
 
@@ -25,7 +27,7 @@ class TrainingPanel(QWidget):
         self.setObjectName("trainingPanel")
         self.title = QLabel("No training running. Model > Retrain on cluster... starts one.")
         self.title.setObjectName("trainingTitle")
-        self.bar = QProgressBar()
+        self.bar = LazyProgressBar()
         self.bar.setObjectName("trainingProgress")
         self.bar.setFormat("step %v of %m")
         self.eta = QLabel("")
