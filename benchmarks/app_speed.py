@@ -5,7 +5,11 @@ decoder has ended and the whole face is in the view is reported beside it); gene
 second while dragging the map cursor; the longest event-loop stall while the model is busy
 (a 5 ms QTimer heartbeat); and the time from launch to the window shown.
 
-    python -m benchmarks.app_speed [--faces 30] [--data FILE [--clusters 8]] [--json]
+    python -m benchmarks.app_speed [--faces 30] [--data FILE [--clusters 8]] [--while-training] [--json]
+
+--while-training measures the same with the app's own retrain running in the background (its
+child process, as Model > Retrain starts it: one core fewer, nice 10), started once the window
+is up and stopped at the end.
 
 With --data, set SKETCHBOOK_BENCH_HOME to a folder whose cache already holds that file's index
 (e.g. the one `benchmarks.window_open` used) to measure the big map rather than build it.
@@ -91,7 +95,9 @@ def launch_time() -> float:
     return total
 
 
-def run(n_faces: int = 30, data: str | None = None, clusters: int = 8) -> dict:
+def run(
+    n_faces: int = 30, data: str | None = None, clusters: int = 8, while_training: bool = False
+) -> dict:
     """`data`: open this file instead of the shipped faces (its index cached beforehand, so
     the figures are about using a big map, not building it)."""
     from core.formats import read_dataset
@@ -113,6 +119,12 @@ def run(n_faces: int = 30, data: str | None = None, clusters: int = 8) -> dict:
     window.show()
     spin_until(app, lambda: window.workspace is not None, 120)
     results: dict = {"machine_lstm_step_us_before": lstm_step_us()}  # see machine_speed
+    if while_training:
+        from desktop.retrain_dialog import RetrainRequest
+
+        window.retrainer.start(RetrainRequest(0, 100_000, False, "background"))
+        spin_until(app, lambda: window.retrainer.panel.bar.value() > 0, 300)  # it is training
+        results["while_training"] = True
 
     # pen-up -> reconstruction, cluster and marker painted
     faces = read_dataset(sample_faces_path()).drawings()
@@ -182,6 +194,9 @@ def run(n_faces: int = 30, data: str | None = None, clusters: int = 8) -> dict:
         results["stall_while_dragging_ms"] = round(beat.longest, 1)
     results.update(hover_thumbnail_ms(app, window))
     results["faces_on_map"] = len(window.workspace.index)
+    if while_training:
+        results["training_still_running"] = window.retrainer.is_running()
+        window.retrainer._ask_on_close = lambda: "discard"  # stop it, keep nothing
     window.close()
     results["window_shown_after_launch_s"] = round(min(launch_time() for _ in range(3)), 2)
     results["machine_lstm_step_us_after"] = lstm_step_us()
@@ -282,9 +297,12 @@ def main() -> None:
     parser.add_argument("--faces", type=int, default=30)
     parser.add_argument("--data", default=None, help="a dataset to open instead of the shipped")
     parser.add_argument("--clusters", type=int, default=8, help="with --data")
+    parser.add_argument(
+        "--while-training", action="store_true", help="with the app's own retrain running"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = run(args.faces, args.data, args.clusters)
+    results = run(args.faces, args.data, args.clusters, args.while_training)
     if args.json:
         print(json.dumps(results))
         return
