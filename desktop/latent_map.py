@@ -175,7 +175,10 @@ class LatentMap(pg.PlotWidget):
             self.removeItem(s)
         self.scatters = []
         sizes = index.cluster_sizes()
-        self.density_mode = len(index) >= DENSITY_FROM
+        # a first look at a big file is drawn as the whole will be: no 5,000 dots to lay out
+        # (~40 ms on the GUI thread) only to be replaced by the density image a minute later
+        eventual = max(len(index), int(index.meta.get("preview_of") or 0))
+        self.density_mode = eventual >= DENSITY_FROM
         self.density.setVisible(self.density_mode)
         if not self.density_mode:
             self._show_points(index)

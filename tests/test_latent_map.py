@@ -118,6 +118,20 @@ def test_a_big_dataset_reads_as_clusters_and_the_legend_hides_no_face(qtbot):
     assert m.legend.geometry().left() >= view.right() - 1  # beside the faces, not over them
 
 
+def test_the_first_look_at_a_big_file_is_drawn_as_the_whole_will_be(qtbot):
+    """5,000 faces of 160,000 while the rest encode: the density image, as the final map,
+    not 5,000 dots to lay out on the GUI thread and throw away."""
+    m, index = synthetic_map(qtbot, 5_000)
+    assert not m.density_mode and m.scatters  # 5,000 faces that are the whole file: dots
+    index.meta["preview_of"] = 160_000
+    m.set_index(index, m.drawings)
+    assert m.density_mode and not m.scatters
+    qtbot.wait(200)
+    image = m.grab().toImage()
+    seen = image.pixelColor(pixel(m, 10.0, 0.0))
+    assert (seen.red(), seen.green(), seen.blue()) != (255, 255, 255), "the faces are drawn"
+
+
 def test_on_a_big_map_hover_and_click_find_the_face_under_the_mouse(qtbot):
     m, index = synthetic_map(qtbot, 30_000)
     m.plotItem.vb.scaleBy((0.05, 0.05), center=QPointF(*map(float, index.map_xy[123])))
