@@ -367,3 +367,21 @@ def test_a_big_dataset_gives_a_first_look_then_the_same_index_as_the_command_lin
     assert cli.index.keys == final.index.keys
     np.testing.assert_allclose(cli.index.mu, final.index.mu, atol=1e-5)
     assert (cli.index.labels == final.index.labels).mean() > 0.99
+
+
+def test_on_a_big_map_the_way_back_is_the_same_through_the_k_d_tree(monkeypatch):
+    """From TREE_FROM faces the map's neighbours come from a k-d tree (fast enough to drag
+    over 160,000 faces): the faces generated must be exactly those of the full scan, also
+    after the person's own drawing joins the map."""
+    from core import latent
+    from core.indexing import index_from_vectors
+    from core.streams import run_to_end
+
+    rng = np.random.default_rng(4)
+    mu = rng.normal(size=(latent.TREE_FROM + 500, 8)).astype(np.float32)
+    index = run_to_end(index_from_vectors(mu, [f"f{i}" for i in range(len(mu))], 3))
+    places = index.map_xy[rng.choice(len(mu), 40)] + rng.normal(0, 0.1, (40, 2))
+    index.add(rng.normal(size=8), "mine")
+    through_tree = index.map_to_latent(places)
+    monkeypatch.setattr(latent, "TREE_FROM", 10**9)
+    np.testing.assert_allclose(index.map_to_latent(places), through_tree, rtol=0, atol=1e-6)
