@@ -1,0 +1,103 @@
+"""Where the fidelity is lost: the encoder or the decoder? Two measurements on the 60 held-out
+real faces, each scored by self-retrieval as `benchmarks.retrieval` scores the app's own
+reconstructions (T=0.1, seed 0):
+
+- **z fitted per face**: start from the encoder's mu and move z by Adam steps to maximise that
+  face's own teacher-forced likelihood, then decode. No encoder can give a z the decoder likes
+  better, so if retrieval stays low the decoder's free-running drawing is what loses the face.
+- **best of N by re-encoding**: decode N independent reconstructions of mu and keep the one
+  whose own mu is nearest the drawing's (the model's choice, not the metric's).
+
+    python -m benchmarks.fidelity_bounds [--model default] [--fit-steps 200] [--best-of 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import torch
+
+from core.batching import is_held_out
+from core.formats import read_dataset
+from core.metrics import retrieval_ranks
+from core.model import reconstruction_loss
+from core.resources import sample_faces_path
+from core.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK, Sketcher
+from core.streams import run_to_end
+from core.strokes import Drawing
+
+
+def _score(held: list[Drawing], redrawn: list[Drawing]) -> dict:
+    ranks, _ = retrieval_ranks(held, redrawn)
+    return {
+        "top1": round(float((ranks < 1).mean()), 3),
+        "mean_rank": round(float(ranks.mean()) + 1, 1),
+    }
+
+
+def fitted_z(sketcher: Sketcher, held: list[Drawing], steps: int) -> dict:
+    batch, lengths = sketcher.batch(held)
+    with torch.no_grad():
+        mu, _ = sketcher.model.encode(batch[:, 1:], lengths)
+    limits = [
+        min(sketcher.config.max_len, int(RECON_LENGTH_FACTOR * n) + RECON_LENGTH_SLACK)
+        for n in lengths.tolist()
+    ]
+    z = mu.clone().requires_grad_(True)
+    optimiser = torch.optim.Adam([z], lr=0.05)
+    sketcher.model.eval()
+    for _ in range(steps):
+        params = sketcher.model.decode_teacher_forced(batch[:, :-1], z)
+        offsets, pen = reconstruction_loss(
+            params, batch[:, 1:], lengths, sketcher.config.num_mixtures
+        )
+        optimiser.zero_grad()
+        (offsets + pen).backward()
+        optimiser.step()
+    with torch.no_grad():
+        params = sketcher.model.decode_teacher_forced(batch[:, :-1], z)
+        nll = sum(reconstruction_loss(params, batch[:, 1:], lengths, sketcher.config.num_mixtures))
+        faces = run_to_end(sketcher.reconstruct_stream(z.detach(), limits))
+    return {
+        "steps": steps,
+        "teacher_forced_nll": round(float(nll), 3),
+        "moved": round(float((z.detach() - mu).norm(dim=1).mean()), 2),
+        **_score(held, faces),
+    }
+
+
+def best_of(sketcher: Sketcher, held: list[Drawing], n: int) -> dict:
+    mu, _ = sketcher.encode(held)
+    chosen = []
+    for i in range(len(held)):
+        candidates = sketcher.decode(np.repeat(mu[i : i + 1], n, 0), independent=True)
+        candidates = [c for c in candidates if not c.is_empty] or candidates[:1]
+        again, _ = sketcher.encode(candidates) if not candidates[0].is_empty else (mu[i : i + 1], 0)
+        chosen.append(candidates[int(((again - mu[i]) ** 2).sum(1).argmin())])
+    return {"n": n, **_score(held, chosen)}
+
+
+def run(model: str = "default", fit_steps: int = 200, n: int = 16) -> dict:
+    torch.manual_seed(0)
+    sketcher = Sketcher.load(model, device="cpu")
+    held = [d for d in read_dataset(sample_faces_path()).drawings() if is_held_out(d)]
+    return {
+        "as_the_app_decodes": _score(held, sketcher.reconstruct(held)),
+        "z_fitted_per_face": fitted_z(sketcher, held, fit_steps),
+        "best_of_n_by_reencoding": best_of(sketcher, held, n),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--fit-steps", type=int, default=200)
+    parser.add_argument("--best-of", type=int, default=16)
+    args = parser.parse_args()
+    print(json.dumps(run(args.model, args.fit_steps, args.best_of), indent=1))
+
+
+if __name__ == "__main__":
+    main()
