@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt.utils import qthrottled
 
 from core import requests, trace
 from core.errors import SketchbookError
@@ -104,8 +103,14 @@ class MainWindow(QMainWindow):
         return self.session.analysis
 
     def _start(self) -> None:
+        from superqt.utils import qthrottled  # ~235 ms of imports (qtpy...): not before the window
+
         from core.atomic import remove_stale_temps
         from core.paths import data_dir, model_library_dir
+
+        # while a stroke is drawn: an analysis at once, then the newest every LIVE_MS
+        self._analyse_while_drawing = qthrottled(self.analyse_now, timeout=LIVE_MS)
+        self.canvas.strokeMoved.connect(self._analyse_while_drawing)
 
         for folder in (data_dir(), model_library_dir()):
             remove_stale_temps(folder)
@@ -142,7 +147,7 @@ class MainWindow(QMainWindow):
     # ================================================================== building
     def _build_panels(self) -> None:
         self.canvas = SketchCanvas()
-        self.canvas.strokeMoved.connect(self._analyse_while_drawing)
+        self._analyse_while_drawing = None  # superqt's throttle, made once the window is up
         self.canvas.drawingChanged.connect(self._drawing_changed)
         canvas_box = QGroupBox("Your drawing (Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+N clear)")
         QVBoxLayout(canvas_box).addWidget(self.canvas)
@@ -444,12 +449,9 @@ class MainWindow(QMainWindow):
         if not self.canvas.is_empty() and not self.canvas.current:
             # pen-up, undo, redo: one analysis of the newest drawing; a trailing live request
             # would only repeat it
-            self._analyse_while_drawing.cancel()
+            if self._analyse_while_drawing is not None:
+                self._analyse_while_drawing.cancel()
             self.analyse_now()
-
-    @qthrottled(timeout=LIVE_MS)
-    def _analyse_while_drawing(self) -> None:
-        self.analyse_now()
 
     def analyse_now(self) -> None:
         """Ask for the newest drawing's analysis; older requests still waiting are dropped."""
