@@ -90,8 +90,11 @@ def open_once(data: str, home: str, k: int) -> dict:
     }
 
 
-def run(data: str, k: int = 8) -> dict:
-    home = tempfile.mkdtemp()
+def run(data: str, k: int = 8, home: str | None = None) -> dict:
+    """Cold then cached, in a fresh `home` (or one given empty, to keep its cache for
+    `SKETCHBOOK_BENCH_HOME=home python -m benchmarks.app_speed --data FILE`)."""
+    home = home or tempfile.mkdtemp()
+    os.makedirs(home, exist_ok=True)
     results = {}
     for name in ("cold", "cached"):
         out = subprocess.run(
@@ -128,7 +131,7 @@ def main() -> None:
     if args.once:
         print(json.dumps(open_once(args.data, args.home, args.clusters)))
         return
-    results = run(args.data, args.clusters)
+    results = run(args.data, args.clusters, args.home)
     if args.json:
         print(json.dumps(results))
         return
