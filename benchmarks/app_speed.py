@@ -208,7 +208,7 @@ PEN_UP_STAGES = (
     "worker: started",
     "worker: canonical form",
     "worker: encoded",
-    "worker: cluster, map, neighbours",
+    "worker: cluster, map",
     "worker: first points decoded",
     "worker: answer sent",
     "gui: answer received",

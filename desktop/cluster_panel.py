@@ -87,6 +87,7 @@ class ClusterPanel(QWidget):
         session.analysis_started.connect(
             lambda a: self.show_analysis(a.cluster, a.confidence, a.neighbours)
         )
+        session.analysis_finished.connect(lambda a: self.show_neighbours(a.neighbours))
         session.drawing_cleared.connect(self.reset)
 
     def _workspace_changed(self, workspace, notices) -> None:  # noqa: ARG002 - the event's shape
@@ -115,6 +116,12 @@ class ClusterPanel(QWidget):
             rng = np.random.default_rng(cluster)
             shown = rng.choice(members, min(4, len(members)), replace=False)
             self.members.set_faces([self.drawings[i] for i in shown])
+        self.show_neighbours(neighbours)
+
+    def show_neighbours(self, neighbours: np.ndarray) -> None:
+        """The nearest dataset faces; none yet (a first early answer) keeps the last ones."""
+        if self.index is None or not len(neighbours):
+            return
         self._neighbours = neighbours
         self.nearest.set_faces([self.drawings[i] for i in neighbours])
 

@@ -53,7 +53,9 @@ def test_drawing_a_face_shows_reconstruction_cluster_and_map_marker(window, qtbo
     assert window.cluster_panel.confidence.value() > 0
     xs, ys = window.map.marker.getData()
     np.testing.assert_allclose([xs[0], ys[0]], window.last_analysis.map_xy, atol=1e-4)
-    assert len(window.cluster_panel.nearest.faces()) == 6
+    shown = [f.key for f in window.cluster_panel.nearest.faces()]
+    drawings = window.workspace.drawings
+    assert shown == [drawings[i].key for i in window.last_analysis.neighbours] and len(shown) == 6
 
 
 def test_clearing_while_the_model_is_still_answering_leaves_the_views_empty(window, qtbot):

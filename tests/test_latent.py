@@ -344,6 +344,9 @@ def test_the_live_analysis_shows_its_first_points_early_then_the_same_face_whole
     np.testing.assert_allclose(first, whole[: len(first)], atol=1e-5)
     assert early[0].cluster == final.cluster
     np.testing.assert_allclose(early[0].map_xy, final.map_xy)
+    # the nearest faces follow with the final answer (the first paint does not wait for them)
+    assert len(early[0].neighbours) == 0
+    np.testing.assert_array_equal(final.neighbours, faces_index[1].nearest(final.z, 6)[0])
     expected = sketcher.reconstruct([face])[0].points()
     np.testing.assert_allclose(whole, expected, atol=1e-5)
 
