@@ -159,11 +159,11 @@ def build_index_stream(
         raise BadRequest("the dataset holds no usable drawings to index")
 
     def encode(chosen: np.ndarray, offset: int) -> Stream[None, np.ndarray]:
-        part = usable if len(chosen) == n else _take(usable, chosen)
         return sketcher.encode_stream(
-            part,
+            usable,
             progress=lambda done, total: progress("encoding", offset + done, n),
             simplified=simplified,
+            only=None if len(chosen) == n else chosen,
         )
 
     mu = np.zeros((n, sketcher.config.z_size), np.float32)
@@ -177,12 +177,6 @@ def build_index_stream(
         yield look, first
     mu[rest] = yield from encode(rest, n - len(rest))
     return (yield from index_from_vectors(mu, keys, k, progress, seed, projection))
-
-
-def _take(drawings: Sequence[Drawing], chosen: np.ndarray) -> Sequence[Drawing]:
-    if isinstance(drawings, PackedDrawings):
-        return drawings.subset(chosen)
-    return [drawings[i] for i in chosen]
 
 
 def index_from_vectors(
