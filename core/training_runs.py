@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from core.atomic import atomic_write_text
@@ -57,7 +57,7 @@ def release(out: Path) -> None:
     """Mark a run as owned by no app, so the next start offers it."""
     found = _read_record(out.parent)
     if found is not None:
-        record_run(out, RunRecord(**{**asdict(found), "owner_pid": NO_OWNER}))
+        record_run(out, replace(found, owner_pid=NO_OWNER))
 
 
 def checkpoint_step(out: Path) -> int:

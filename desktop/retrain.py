@@ -6,6 +6,7 @@ app closed on (or crashed during) is offered again on the next start and goes on
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -150,11 +151,12 @@ class Retrainer(QObject):
     def _launch(self, record: RunRecord, resume_from: InterruptedRun | None = None) -> None:
         """Start the child for `record` (from its checkpoint when resuming); the record beside
         the run says how to start it again if this app goes away first."""
-        record = RunRecord(**{**record.__dict__, "owner_pid": os.getpid()})
+        record = dataclasses.replace(record, owner_pid=os.getpid())
+        unrecorded = None
         try:
             training_runs.record_run(self.out, record)
         except OSError as exc:  # only the resume offer is lost; the training can still run
-            self.panel.eta.setText(f"(this run cannot be continued after a restart: {exc})")
+            unrecorded = f"(this run cannot be continued after a restart: {exc})"
         self.request = RetrainRequest(0, record.steps, False, record.name)
         self.what, self.report_share = record.what, record.report_share
         self.run = TrainingRun(self)
@@ -162,6 +164,8 @@ class Retrainer(QObject):
         self.run.evaluated.connect(self.panel.evaluated)
         self.run.ended.connect(self._ended)
         self.panel.begin(record.title, record.steps)
+        if unrecorded:
+            self.panel.eta.setText(unrecorded)
         if resume_from is not None and resume_from.step:
             self.panel.stepped(resume_from.step, record.steps, float("nan"), -1.0)
         self.run.start(resume_from.arguments() if resume_from else record.arguments)

@@ -110,7 +110,7 @@ def test_a_run_the_app_closed_on_is_offered_at_the_next_start_and_resumes(
         Retrainer, "_ask_resume", lambda self, run: offered.append(run) or "continue"
     )
     model, data = str(window.workspace.sketcher.path), str(window.workspace.data_path)
-    window.retrainer.start(RetrainRequest(cluster=0, steps=400, scratch=False, name="paused"))
+    window.retrainer.start(RetrainRequest(cluster=0, steps=200, scratch=False, name="paused"))
     out = window.retrainer.out
     qtbot.waitUntil(lambda: checkpoint_step(out) > 0, timeout=WAIT)
     window.close()
