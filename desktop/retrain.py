@@ -197,18 +197,12 @@ class Retrainer(QObject):
             if run.step
             else "before its first checkpoint"
         )
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Continue training?",
+        text = (
             f"'{run.record.name}' stopped {at} when the app last closed.\n\n"
-            f"{run.record.title}.\n\nContinue it now?",
-            parent=self.window,
+            f"{run.record.title}.\n\nContinue it now?"
         )
-        go = box.addButton("Continue", QMessageBox.ButtonRole.AcceptRole)
-        drop = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return {go: "continue", drop: "discard"}.get(box.clickedButton(), "later")
+        choice = self._choose("Continue training?", text, "Continue", "Discard", "Later")
+        return {"accept": "continue", "destroy": "discard"}.get(choice, "later")
 
     def cancel(self) -> None:
         if self.is_running():
@@ -233,19 +227,15 @@ class Retrainer(QObject):
         return True
 
     def _ask_on_close(self) -> str:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Training in progress",
+        text = (
             f"'{self.request.name}' is still training.\n\n"
             "Continue next time: it stops now and the app offers to go on from its last "
-            "checkpoint when it next starts. Discard: what it learned so far is thrown away.",
-            parent=self.window,
+            "checkpoint when it next starts. Discard: what it learned so far is thrown away."
         )
-        later = box.addButton("Continue next time", QMessageBox.ButtonRole.AcceptRole)
-        drop = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep the app open", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return {later: "pause", drop: "discard"}.get(box.clickedButton(), "stay")
+        choice = self._choose(
+            "Training in progress", text, "Continue next time", "Discard", "Keep the app open"
+        )
+        return {"accept": "pause", "destroy": "discard"}.get(choice, "stay")
 
     def _ended(self, outcome: str, message: str) -> None:
         name, out = self.request.name, self.out
@@ -275,13 +265,19 @@ class Retrainer(QObject):
 
     def _keep_partial(self, name: str) -> bool:
         best = f" (its best was at step {self.run.best_step})" if self.run.best_step else ""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Training cancelled",
-            f"Keep '{name}' as trained so far{best}, or discard it?",
-            parent=self.window,
-        )
-        keep = box.addButton("Keep", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        text = f"Keep '{name}' as trained so far{best}, or discard it?"
+        return self._choose("Training cancelled", text, "Keep", "Discard") == "accept"
+
+    def _choose(
+        self, title: str, text: str, accept: str, destroy: str, reject: str | None = None
+    ) -> str:
+        """Ask with named buttons; "accept", "destroy" or "reject" (also a closed box)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.window)
+        buttons = {
+            box.addButton(accept, QMessageBox.ButtonRole.AcceptRole): "accept",
+            box.addButton(destroy, QMessageBox.ButtonRole.DestructiveRole): "destroy",
+        }
+        if reject:
+            box.addButton(reject, QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        return box.clickedButton() is keep
+        return buttons.get(box.clickedButton(), "reject")
