@@ -96,3 +96,25 @@ def window(qtbot, tiny_model, procedural_file, tmp_path, messages):
         pass
     yield w
     w.close()
+
+
+@pytest.fixture
+def wait_for_answer(qtbot, window):
+    """Wait until the window shows the analysis of the drawing now on its canvas. An idle worker
+    is not enough: its last answer may still be on its way to the window as a queued signal."""
+    import numpy as np
+
+    def wait(timeout: int = WAIT * 2) -> None:
+        expected = window.workspace.sketcher.encode([window.canvas.drawing()])[0][0]
+
+        def answered() -> bool:
+            shown = window.last_analysis
+            return (
+                window.service.is_idle()
+                and shown is not None
+                and float(np.abs(shown.z - expected).max()) < 1e-3
+            )
+
+        qtbot.waitUntil(answered, timeout=timeout)
+
+    return wait

@@ -87,17 +87,12 @@ def test_undo_redo_and_clear_by_keyboard(window, qtbot):
     assert window.canvas.redo()  # clearing can be undone stroke by stroke
 
 
-def test_a_burst_of_strokes_is_answered_for_the_newest_drawing_only(window, qtbot):
+def test_a_burst_of_strokes_is_answered_for_the_newest_drawing_only(window, qtbot, wait_for_answer):
     face = generate_faces(1, seed=23)[0]
     strokes = canvas_points(window.canvas, face)
     for stroke in strokes:
         draw_stroke(window.canvas, stroke)  # no waiting between strokes
-    qtbot.waitUntil(
-        lambda: window.service.is_idle() and window.last_analysis is not None, timeout=WAIT
-    )
-    qtbot.wait(100)
-    expected, _ = window.workspace.sketcher.encode([window.canvas.drawing()])
-    np.testing.assert_allclose(window.last_analysis.z, expected[0], atol=1e-4)
+    wait_for_answer()
 
 
 def test_a_pen_up_asks_the_model_once(window, qtbot, monkeypatch):
@@ -127,9 +122,15 @@ def test_dragging_the_map_cursor_generates_faces(window, qtbot):
     faces = []
     for t in np.linspace(0.2, 0.8, 5):
         x, y = lo + t * (hi - lo)
+        shown_before = window.walk_panel.cursor_face.drawing
         window.map.move_cursor(float(x), float(y))
-        qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
-        qtbot.wait(20)
+        qtbot.waitUntil(  # idle and the answer delivered (a queued signal after the worker ends)
+            lambda: (
+                window.service.is_idle()
+                and window.walk_panel.cursor_face.drawing is not shown_before
+            ),  # noqa: B023
+            timeout=WAIT,
+        )
         faces.append(window.walk_panel.cursor_face.drawing)
     assert all(f is not None for f in faces)
     assert not np.array_equal(faces[0].points(), faces[-1].points())
