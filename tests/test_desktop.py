@@ -125,10 +125,9 @@ def test_dragging_the_map_cursor_generates_faces(window, qtbot):
         shown_before = window.walk_panel.cursor_face.drawing
         window.map.move_cursor(float(x), float(y))
         qtbot.waitUntil(  # idle and the answer delivered (a queued signal after the worker ends)
-            lambda: (
-                window.service.is_idle()
-                and window.walk_panel.cursor_face.drawing is not shown_before
-            ),  # noqa: B023
+            lambda before=shown_before: (
+                window.service.is_idle() and window.walk_panel.cursor_face.drawing is not before
+            ),
             timeout=WAIT,
         )
         faces.append(window.walk_panel.cursor_face.drawing)
