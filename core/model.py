@@ -233,7 +233,7 @@ def _step_weights(model: SketchRNN) -> tuple[torch.Tensor, torch.Tensor, torch.T
 
 # steps generated between two chances to stop: ~2 ms of decoding at batch 1 on a CPU
 CHUNK = 16
-FIRST_CHUNK = 8  # what a live view gets to draw first
+FIRST_CHUNK = 4  # a live view draws one point a frame at first: four cover its first frames
 # the pen state (down, up, end) is never sampled colder than this: at the app's 0.05-0.1 the end
 # of a drawing, seldom the likeliest state at any one point, was almost never drawn and 30% of
 # the faces walked on the map circled on to the 250-point limit (0 of 120 at 0.5, 1 at 0.4, 6 at

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core import requests, trace
 from core.errors import SketchbookError
+from core.gc_pauses import freeze_long_lived
 from core.session import End, Session
 from core.strokes import Drawing
 from desktop import keep
@@ -382,6 +383,7 @@ class MainWindow(QMainWindow):
         if self._sample_after_load:
             self._sample_after_load = False
             self._show_samples()
+        freeze_long_lived()  # no 250 ms full collections of the imports while drawing
         self.ready.emit()
 
     def _data_path(self) -> str | None:
