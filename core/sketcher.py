@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from core import trace
+from core.canonical_memo import CanonicalMemo
 from core.device import pick_device
 from core.errors import BadDrawing
 from core.model import DecoderStepper, SketchRNN
@@ -107,6 +108,7 @@ class Sketcher:
         self.model = model.to(self.device).eval()
         self.scale = scale
         self.data = data or {}
+        self.canonical_memo = CanonicalMemo()  # a pen-up's earlier strokes, simplified before
         self.info = info or {}
         self.path = path
         self.config = model.config
@@ -128,7 +130,13 @@ class Sketcher:
             check_finite(d)
             if d.is_empty:
                 raise BadDrawing("the drawing is empty: draw at least one stroke")
-        seqs = packed_sequences(canonical_packed(pack(drawings)), self.scale, self.config.max_len)
+        packed = pack(drawings)
+        canonical = (
+            self.canonical_memo.canonical(packed)
+            if len(drawings) == 1
+            else canonical_packed(packed)
+        )
+        seqs = packed_sequences(canonical, self.scale, self.config.max_len)
         batch, lengths = pad_stroke5(seqs)
         return torch.from_numpy(batch).to(self.device), torch.from_numpy(lengths).to(self.device)
 
