@@ -19,6 +19,7 @@ import json
 import numpy as np
 import torch
 
+from benchmarks.errors import run_main
 from core.batching import is_held_out
 from core.formats import read_dataset
 from core.metrics import retrieval_ranks
@@ -100,4 +101,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

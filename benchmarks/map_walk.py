@@ -14,6 +14,7 @@ import json
 
 import numpy as np
 
+from benchmarks.errors import run_main
 from core.sketcher import Sketcher
 from core.workspace import load_workspace
 
@@ -77,4 +78,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from benchmarks.errors import run_main
 from core.batching import Batches, build_train_data
 from core.faces import generate_faces
 from core.formats import Dataset, read_dataset
@@ -149,4 +150,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -15,6 +15,7 @@ import json
 
 import numpy as np
 
+from benchmarks.errors import run_main
 from core.batching import is_held_out, scaled, to_sequences
 from core.formats import read_dataset
 from core.metrics import retrieval_ranks
@@ -58,4 +59,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)
