@@ -2,7 +2,8 @@
 
 One ndjson record, written atomically (a kill mid-write leaves the previous stroke's save). A
 clean close marks it as such: the next start restores it quietly; an unmarked one means the
-app died, and the window offers it back.
+app died, and the window offers it back. The save names the process that wrote it: a second
+window of the app, started while the first is still drawing, is not a crash to recover from.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from core.errors import BadFile
 from core.formats import read_dataset, write_ndjson
 from core.paths import data_dir
+from core.processes import process_alive
 from core.strokes import Drawing
 
 
@@ -22,6 +24,12 @@ from core.strokes import Drawing
 class Autosave:
     drawing: Drawing
     closed_cleanly: bool
+    owner_pid: int = 0  # the process that wrote it; 0 for saves from before owners were kept
+
+    @property
+    def in_use_elsewhere(self) -> bool:
+        """Another window of the app, still running, is drawing this."""
+        return not self.closed_cleanly and process_alive(self.owner_pid)
 
 
 def autosave_path() -> Path:
@@ -34,7 +42,7 @@ def save_autosave(drawing: Drawing, closed_cleanly: bool = False) -> None:
         clear_autosave()
         return
     kept = drawing.with_strokes(drawing.strokes)
-    kept.labels = {"closed_cleanly": closed_cleanly}
+    kept.labels = {"closed_cleanly": closed_cleanly, "pid": os.getpid()}
     write_ndjson([kept], autosave_path(), decimals=1)
 
 
@@ -51,7 +59,12 @@ def load_autosave() -> Autosave | None:
         return None
     if drawing.is_empty:
         return None
-    return Autosave(drawing, bool(drawing.labels.get("closed_cleanly")))
+    owner = drawing.labels.get("pid")
+    return Autosave(
+        drawing,
+        bool(drawing.labels.get("closed_cleanly")),
+        owner if isinstance(owner, int) else 0,
+    )
 
 
 def clear_autosave() -> None:

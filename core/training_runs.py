@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from core.atomic import atomic_write_text
 from core.paths import model_library_dir
+from core.processes import process_alive
 
 RECORD = "run.json"
 NO_OWNER = 0  # the app let the run go on purpose (closed with "continue next time")
@@ -78,7 +78,7 @@ def interrupted_runs(model_file: str = "model.safetensors") -> list[InterruptedR
     found = []
     for folder in runs.iterdir() if runs.exists() else []:
         record = _read_record(folder)
-        if record is None or _alive(record.owner_pid):
+        if record is None or process_alive(record.owner_pid):
             continue
         out = folder / model_file
         found.append((folder.stat().st_mtime, InterruptedRun(record, out, checkpoint_step(out))))
@@ -99,17 +99,3 @@ def _read_record(folder: Path) -> RunRecord | None:
         if isinstance(record.arguments, list) and all(isinstance(a, str) for a in record.arguments):
             return record
     return None
-
-
-def _alive(pid: int) -> bool:
-    """Another app that is still running owns the run (this process never counts: a window
-    that starts finds its own runs only when an earlier window of it let them go)."""
-    if pid in (NO_OWNER, os.getpid()) or pid < 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # it exists, under another user
-    return True

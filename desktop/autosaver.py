@@ -13,6 +13,7 @@ from core.strokes import Drawing
 
 class Autosaver:
     def __init__(self) -> None:
+        self.enabled = True  # off while another running window of the app owns the save
         self._queue = LatestQueue()
         self._thread = threading.Thread(
             target=serve, args=(self._queue, self._save), name="autosave", daemon=True
@@ -20,7 +21,8 @@ class Autosaver:
         self._thread.start()
 
     def submit(self, drawing: Drawing) -> None:
-        self._queue.put("drawing", drawing)
+        if self.enabled:
+            self._queue.put("drawing", drawing)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything submitted is on disk (before a clean close, and in tests)."""

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.prefs = Preferences(settings)
         self.session = Session()
         self._closed = False
+        self._started = False  # _start has run (the drawing restored, the data loading)
         self._sample_after_load = False  # a freshly trained model shows its random faces
         self.service = InferenceService(self)
         self.service.early.connect(lambda i, r, a: self.session.deliver(i, r, a, early=True))
@@ -104,6 +105,9 @@ class MainWindow(QMainWindow):
         return self.session.analysis
 
     def _start(self) -> None:
+        if self._closed:
+            return  # closed before it started: nothing to restore, load or offer
+        self._started = True
         from superqt.utils import qthrottled  # ~235 ms of imports (qtpy...): not before the window
 
         from core.atomic import remove_stale_temps
@@ -127,6 +131,14 @@ class MainWindow(QMainWindow):
 
         saved = load_autosave()
         if saved is None:
+            return
+        if saved.in_use_elsewhere:  # another window of the app is drawing it now: not ours
+            self.autosaver.enabled = False
+            self.statusBar().showMessage(
+                "another Latent Sketchbook window is open: its drawing keeps the autosave, "
+                "so this window's drawing is not autosaved (save it with Ctrl+S)",
+                12000,
+            )
             return
         strokes = len(saved.drawing.strokes)
         if not saved.closed_cleanly:
@@ -577,6 +589,9 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.service.stop()
         self.autosaver.stop()
+        if not (self._started and self.autosaver.enabled):  # the save is not its to replace
+            super().closeEvent(event)
+            return
         try:
             from core.autosave import save_autosave
 

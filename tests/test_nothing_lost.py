@@ -84,6 +84,30 @@ def test_after_a_kill_9_the_drawing_is_offered_back(
     w.close()
 
 
+def test_a_second_window_leaves_the_drawing_of_a_running_one_alone(
+    qtbot, tiny_model, tmp_path, monkeypatch
+):
+    """Not a crash: the first window is still drawing. No question, nothing restored, and the
+    second window's close does not take the first one's save away."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", DRAW_THEN_WAIT, str(tiny_model), str(tmp_path / "s.ini")],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    try:
+        assert child.stdout.readline().startswith("drawn")
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked"))
+        second = open_window(qtbot, tiny_model, tmp_path / "other.ini")
+        qtbot.waitUntil(lambda: second.workspace is not None, timeout=WAIT)
+        assert second.canvas.is_empty()
+        second.close()
+        assert load_autosave() is not None and load_autosave().owner_pid == child.pid
+    finally:
+        child.kill()
+        child.wait(10)
+
+
 def test_after_a_clean_close_the_drawing_is_simply_back(qtbot, tiny_model, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked"))
     first = open_window(qtbot, tiny_model, tmp_path / "s.ini")
