@@ -135,9 +135,9 @@ class MainWindow(QMainWindow):
         if saved.in_use_elsewhere:  # another window of the app is drawing it now: not ours
             self.autosaver.enabled = False
             self.statusBar().showMessage(
-                "another Latent Sketchbook window is open: its drawing keeps the autosave, "
-                "so this window's drawing is not autosaved (save it with Ctrl+S)",
-                12000,
+                "another window of the app keeps the autosave: this drawing is not autosaved "
+                "(Ctrl+S keeps it)",
+                15000,
             )
             return
         strokes = len(saved.drawing.strokes)
