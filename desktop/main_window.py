@@ -71,7 +71,6 @@ class MainWindow(QMainWindow):
         self.prefs = Preferences(settings)
         self.session = Session()
         self._closed = False
-        self._started = False  # _start has run (the drawing restored, the data loading)
         self._sample_after_load = False  # a freshly trained model shows its random faces
         self.service = InferenceService(self)
         self.service.early.connect(lambda i, r, a: self.session.deliver(i, r, a, early=True))
@@ -107,7 +106,6 @@ class MainWindow(QMainWindow):
     def _start(self) -> None:
         if self._closed:
             return  # closed before it started: nothing to restore, load or offer
-        self._started = True
         from superqt.utils import qthrottled  # ~235 ms of imports (qtpy...): not before the window
 
         from core.atomic import remove_stale_temps
@@ -127,35 +125,11 @@ class MainWindow(QMainWindow):
     def _restore_drawing(self) -> None:
         """Bring back the drawing of last time: quietly after a clean close, by asking after a
         crash (the person may not want it)."""
-        from core.autosave import clear_autosave, load_autosave
-
-        saved = load_autosave()
-        if saved is None:
-            return
-        if saved.in_use_elsewhere:  # another window of the app is drawing it now: not ours
-            self.autosaver.enabled = False
-            self.statusBar().showMessage(
-                "another window of the app keeps the autosave: this drawing is not autosaved "
-                "(Ctrl+S keeps it)",
-                15000,
-            )
-            return
-        strokes = len(saved.drawing.strokes)
-        if not saved.closed_cleanly:
-            answer = QMessageBox.question(
-                self,
-                "Restore your drawing?",
-                "Latent Sketchbook did not close properly last time. Restore the drawing you "
-                f"were making ({strokes} strokes)?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                clear_autosave()
-                return
-        self.canvas.set_drawing(saved.drawing)
-        self.statusBar().showMessage(
-            f"your drawing from last time is back ({strokes} strokes; Ctrl+N clears it)", 8000
-        )
+        drawing, message = self.autosaver.restore(self)
+        if drawing is not None:
+            self.canvas.set_drawing(drawing)
+        if message:
+            self.statusBar().showMessage(message, 15000)
 
     # ================================================================== building
     def _build_panels(self) -> None:
@@ -588,16 +562,9 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._save_settings()
         self.service.stop()
-        self.autosaver.stop()
-        if not (self._started and self.autosaver.enabled):  # the save is not its to replace
-            super().closeEvent(event)
-            return
-        try:
-            from core.autosave import save_autosave
-
-            save_autosave(self.canvas.drawing(include_current=False), closed_cleanly=True)
-        except OSError as exc:
-            QMessageBox.warning(self, "Latent Sketchbook", f"Could not save your drawing: {exc}")
+        error = self.autosaver.finish(self.canvas.drawing(include_current=False))
+        if error:
+            QMessageBox.warning(self, "Latent Sketchbook", f"Could not save your drawing: {error}")
         super().closeEvent(event)
 
 
