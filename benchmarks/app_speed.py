@@ -218,6 +218,8 @@ def run(
     window.walk_panel.cursor_face.set_drawing = _counting(
         window.walk_panel.cursor_face.set_drawing, shown
     )
+    decoded = {"n": 0}  # the worker's answers: each a batch along the cursor's path
+    window.session.show_walked = _counting(window.session.show_walked, decoded)
     with Heartbeat() as beat:
         start = time.perf_counter()
         t = 0.0
@@ -229,6 +231,7 @@ def run(
             time.sleep(0.004)  # a mouse delivers moves every few ms
         elapsed = time.perf_counter() - start
         results["drag_faces_per_s"] = round(shown["n"] / elapsed, 1)
+        results["drag_batches_decoded_per_s"] = round(decoded["n"] / elapsed, 1)
         results["stall_while_dragging_ms"] = round(beat.longest, 1)
     results.update(hover_thumbnail_ms(app, window))
     results["faces_on_map"] = len(window.workspace.index)

@@ -135,19 +135,20 @@ class Analyse(OnWorkspace):
 
 @dataclass(frozen=True, eq=False)
 class Walk(OnWorkspace):
-    """The face at a place on the map."""
+    """The faces at places on the map: the cursor's, then where it is heading
+    (`core.walk_ahead`), decoded as one batch for little more than the cursor's alone."""
 
     key: ClassVar[str] = "walk"
     priority: ClassVar[int] = 2
 
-    xy: tuple[float, float]
+    places: tuple[tuple[float, float], ...]
 
-    def run(self, report: Progress) -> Drawing:
-        z = self.workspace.index.map_to_latent(np.array(self.xy))
-        return self.workspace.sketcher.decode(z, temperature=WALK_TEMPERATURE, seed=0)[0]
+    def run(self, report: Progress) -> list[Drawing]:
+        z = self.workspace.index.map_to_latent(np.array(self.places))
+        return self.workspace.sketcher.decode(z, temperature=WALK_TEMPERATURE, seed=0)
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
-        session.show_walked(answer)
+        session.show_walked(self.places, answer)
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,6 +18,7 @@ from psygnal import Signal
 from core import trace
 from core.errors import BadRequest
 from core.strokes import Drawing
+from core.walk_ahead import WalkAhead
 
 if TYPE_CHECKING:
     from core.analysis import Analysis
@@ -69,6 +70,8 @@ class Session:
         self.last_generated: Drawing | None = None
         self.selected_key: str | None = None
         self.drawing_epoch = 0  # grows when answers for the drawing so far must not be shown
+        self.walk_ahead = WalkAhead()  # faces decoded along the map cursor's path
+        self._walk_cursor: tuple[float, float] = (0.0, 0.0)
         self._shown: dict[str, int] = {}  # newest request id whose answer is shown, per key
 
     # ------------------------------------------------------------------ the person's actions
@@ -78,6 +81,7 @@ class Session:
         self.workspace = workspace
         self.analysis = None
         self.drawing_epoch += 1  # analyses on their way were worked out under the old ones
+        self.walk_ahead.forget()
         if not (same_data and workspace.position_of(self.selected_key) is not None):
             self.selected_key = None
         self.workspace_changed.emit(workspace, list(notices or []))
@@ -163,9 +167,23 @@ class Session:
             self.analysis = analysis
             self.analysis_finished.emit(analysis)
 
-    def show_walked(self, face: Drawing) -> None:
-        self.last_generated = face
-        self.walked.emit(face)
+    def walk_to(self, xy: tuple[float, float]) -> tuple[tuple[float, float], ...]:
+        """The map cursor moved: show at once a face decoded near it ahead of time, if any;
+        returns the places to ask the worker for."""
+        self._walk_cursor = xy
+        self._show_walk_face(self.walk_ahead.face_near(xy))
+        return self.walk_ahead.moved(xy)
+
+    def show_walked(self, places: tuple[tuple[float, float], ...], faces: list[Drawing]) -> None:
+        """A batch of faces along the cursor's path: the one nearest where the cursor is now,
+        or (when it turned away from the path) the face of the place it was asked for."""
+        self.walk_ahead.offer(places, faces)
+        self._show_walk_face(self.walk_ahead.face_near(self._walk_cursor) or faces[0])
+
+    def _show_walk_face(self, face: Drawing | None) -> None:
+        if face is not None and face is not self.last_generated:
+            self.last_generated = face
+            self.walked.emit(face)
 
     def show_face_reconstruction(self, key: str, face: Drawing) -> None:
         if key == self.selected_key:

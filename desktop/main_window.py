@@ -453,7 +453,8 @@ class MainWindow(QMainWindow):
     # ================================================================== generating
     def _walk(self, x: float, y: float) -> None:
         if self.workspace is not None:
-            self.service.submit(requests.Walk(self.workspace, (x, y)))
+            places = self.session.walk_to((x, y))
+            self.service.submit(requests.Walk(self.workspace, places))
 
     def show_dataset_face(self, position: int) -> None:
         if self.workspace is None:
