@@ -37,8 +37,10 @@ def dataset_training_arguments(base: str, data: str, out: Path, steps: int) -> l
 
 def background_arguments() -> list[str]:
     """How the app's own training runs beside the window: one core fewer than there are (the
-    window's model keeps one) and a lower CPU priority (the window wins any core it shares)."""
-    return ["--threads", str(max(1, (os.cpu_count() or 1) - 1)), "--nice", str(TRAINING_NICE)]
+    window's model keeps one), a lower CPU priority, and only CPU time the window leaves
+    (Linux: a pen-up's worker never waits for a core the training holds)."""
+    threads = str(max(1, (os.cpu_count() or 1) - 1))
+    return ["--threads", threads, "--nice", str(TRAINING_NICE), "--idle"]
 
 
 TRAINING_NICE = 10

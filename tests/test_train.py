@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -323,3 +324,18 @@ def test_training_on_favourites_recentres_on_all_of_them(tiny_model, tmp_path):
     _, _, _, info = load_model(out)
     assert info["trained_on"]["drawings"] == MIN_CLUSTER_DRAWINGS + 3
     assert info["trained_on"]["clusters"] == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_the_apps_own_training_runs_only_on_cpu_time_the_window_leaves():
+    code = (
+        "import os\n"
+        "from core.processes import give_way\n"
+        "from core.retrain_plan import background_arguments\n"
+        "args = background_arguments()\n"
+        "give_way(int(args[args.index('--nice') + 1]), '--idle' in args)\n"
+        "print(os.sched_getscheduler(0) == os.SCHED_IDLE, os.nice(0))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "10"]

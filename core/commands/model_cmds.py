@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -54,6 +53,12 @@ def add(sub: argparse._SubParsersAction) -> None:
         default=0,
         help="run at a lower CPU priority by this much (Unix; the app uses 10 so the window "
         "stays live beside its own training)",
+    )
+    p.add_argument(
+        "--idle",
+        action="store_true",
+        help="run only on CPU time nothing else wants (Linux SCHED_IDLE; the app's own "
+        "training uses it, so a pen-up never waits behind a training step)",
     )
     p.add_argument(
         "--kl-tolerance",
@@ -112,14 +117,14 @@ def train_cmd(args: argparse.Namespace) -> int:
     from core.device import pick_device
     from core.formats import read_dataset
     from core.model import PRESETS
+    from core.processes import give_way
     from core.progress import TrainProgress
     from core.sketcher import Sketcher
     from core.train import TrainSettings, train
 
+    give_way(args.nice, args.idle)  # first: torch's threads inherit it
     if args.threads:
         torch.set_num_threads(args.threads)
-    if args.nice > 0 and hasattr(os, "nice"):
-        os.nice(min(args.nice, 19))
     repeats = args.repeat or [1] * len(args.data)
     if len(repeats) != len(args.data):
         raise BadRequest("--repeat needs one number per --data file")
