@@ -7,6 +7,8 @@ reconstructions (T=0.1, seed 0):
   better, so if retrieval stays low the decoder's free-running drawing is what loses the face.
 - **best of N by re-encoding**: decode N independent reconstructions of mu and keep the one
   whose own mu is nearest the drawing's (the model's choice, not the metric's).
+- **encoder invariance**: each face stretched, its strokes reordered or a tenth of its points
+  dropped, encoded again: how often its mu is still nearest its own original's.
 
     python -m benchmarks.fidelity_bounds [--model default] [--fit-steps 200] [--best-of 16]
 """
@@ -80,6 +82,45 @@ def best_of(sketcher: Sketcher, held: list[Drawing], n: int) -> dict:
     return {"n": n, **_score(held, chosen)}
 
 
+PERTURBATIONS = ("stretched", "strokes reordered", "points dropped")
+
+
+def perturbed(drawing: Drawing, how: str, rng: np.random.Generator) -> Drawing:
+    """The same face as another hand might have put it down: stretched up to 15% along each
+    axis, its first stroke drawn last, or a tenth of its inner points left out."""
+    strokes = [np.asarray(s, np.float64) for s in drawing.strokes]
+    if how == "stretched":
+        factor = 1 + rng.uniform(-0.15, 0.15, 2)
+        strokes = [s * factor for s in strokes]
+    elif how == "strokes reordered" and len(strokes) > 1:
+        strokes = strokes[1:] + strokes[:1]
+    elif how == "points dropped":
+        strokes = [
+            s[np.r_[True, rng.random(len(s) - 2) >= 0.1, True]] if len(s) > 2 else s
+            for s in strokes
+        ]
+    return drawing.with_strokes(strokes)
+
+
+def encoder_invariance(sketcher: Sketcher, held: list[Drawing], seed: int = 0) -> dict:
+    """Does the encoder give one face the same z when it is put down a little differently?
+    Each perturbed face's mu is ranked against every original's mu: top-1 is how often its own
+    original's is the nearest (lever 5 of the fidelity issue helps only where this is low)."""
+    rng = np.random.default_rng(seed)
+    mu, _ = sketcher.encode(held)
+    scores = {}
+    for how in PERTURBATIONS:
+        again, _ = sketcher.encode([perturbed(d, how, rng) for d in held])
+        distance = ((again[:, None, :] - mu[None, :, :]) ** 2).sum(2)
+        own = distance[np.arange(len(held)), np.arange(len(held))]
+        ranks = (distance < own[:, None]).sum(1)
+        scores[how] = {
+            "top1": round(float((ranks < 1).mean()), 3),
+            "mean_rank": round(float(ranks.mean()) + 1, 1),
+        }
+    return scores
+
+
 def run(model: str = "default", fit_steps: int = 200, n: int = 16) -> dict:
     torch.manual_seed(0)
     sketcher = Sketcher.load(model, device="cpu")
@@ -88,6 +129,7 @@ def run(model: str = "default", fit_steps: int = 200, n: int = 16) -> dict:
         "as_the_app_decodes": _score(held, sketcher.reconstruct(held)),
         "z_fitted_per_face": fitted_z(sketcher, held, fit_steps),
         "best_of_n_by_reencoding": best_of(sketcher, held, n),
+        "encoder_invariance": encoder_invariance(sketcher, held),
     }
 
 
