@@ -2,7 +2,7 @@
 running the same step (exported from the same weights), at batch 1 on one thread, with a check
 that both draw the same face from the same z and random numbers.
 
-    python -m benchmarks.decoder_step [--model M] [--faces 20] [--json]
+    python -m benchmarks.decoder_step [--model M | --preset default] [--faces 20] [--json]
 
 ONNX Runtime is not a dependency of the app: `pip install onnxruntime onnx` to measure it
 (without it only the shipped loop is measured). Earlier alternatives (a numpy loop,
@@ -22,7 +22,13 @@ import torch
 
 from benchmarks.errors import run_main
 from benchmarks.machine_speed import lstm_step_us
-from core.model import PEN_TEMPERATURE_FLOOR, DecoderStepper, SketchRNN, _step_weights
+from core.model import (
+    PEN_TEMPERATURE_FLOOR,
+    PRESETS,
+    DecoderStepper,
+    SketchRNN,
+    _step_weights,
+)
 from core.requests import WALK_TEMPERATURE
 from core.sketcher import Sketcher
 
@@ -101,9 +107,13 @@ def shipped_face(sketcher: Sketcher, z: torch.Tensor, noise: torch.Tensor, limit
     return torch.cat(list(stepper.chunks(start, noise, WALK_TEMPERATURE, limit)), 1)[0].numpy()
 
 
-def measure(model: str | None, faces: int) -> dict:
+def measure(model: str | None, faces: int, preset: str | None = None) -> dict:
     torch.set_num_threads(1)
-    sketcher = Sketcher.load(model, device="cpu")
+    if preset:  # speed only: untrained weights of that size (both ways draw the same faces)
+        torch.manual_seed(0)
+        sketcher = Sketcher(SketchRNN(PRESETS[preset]), scale=1.0)
+    else:
+        sketcher = Sketcher.load(model, device="cpu")
     rng = np.random.default_rng(0)
     z_size, limit = sketcher.config.z_size, 120
     results: dict = {"machine_lstm_step_us": lstm_step_us(), "faces": faces}
@@ -140,9 +150,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="a model file (default: the shipped one)")
     parser.add_argument("--faces", type=int, default=20)
+    parser.add_argument(
+        "--preset", default=None, help="measure this size with untrained weights (e.g. default)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = measure(args.model, args.faces)
+    results = measure(args.model, args.faces, args.preset)
     if args.json:
         print(json.dumps(results))
     else:
