@@ -150,6 +150,10 @@ def test_torchrun_trains_one_shared_model_on_two_processes(procedural_file, tmp_
         "2",
         "--master_port",
         "29517",
+        "--log-dir",  # each rank's stderr in its own file, so a failure says which and why
+        str(tmp_path / "ranks"),
+        "--redirects",
+        "2",
         "-m",
         "core",
         "train",
@@ -170,7 +174,8 @@ def test_torchrun_trains_one_shared_model_on_two_processes(procedural_file, tmp_
         "1",
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
+    ranks = {f.parent.name: f.read_text()[-1500:] for f in (tmp_path / "ranks").rglob("stderr.log")}
+    assert result.returncode == 0, (result.stderr[-1000:], ranks)
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     start = next(e for e in events if e["event"] == "start")
     done = [e for e in events if e["event"] == "done"]
