@@ -34,9 +34,12 @@ def run(model: str = "default", grid: str | None = None) -> dict:
     scores = evaluate(sketcher.model, seqs, sketcher.device)
     results["held_out_recon_nll"] = round(scores["recon"], 3)
     results["held_out_kl"] = round(scores["kl"], 3)
+    by_seed = []  # the app's seed's ranks first, then seeds 1-4
     for name, kwargs in (("default (T=0.1, seed 0)", {}), ("greedy", {"greedy": True})):
         redrawn = sketcher.reconstruct(held_out, **kwargs)
         ranks, own = retrieval_ranks(held_out, redrawn)
+        if not kwargs:
+            by_seed.append(ranks)
         results[f"top1 {name}"] = round(float((ranks < 1).mean()), 3)
         results[f"top5 {name}"] = round(float((ranks < 5).mean()), 3)
         results[f"mean rank {name}"] = round(float(ranks.mean()) + 1, 1)  # 1 = its own is nearest
@@ -46,13 +49,12 @@ def run(model: str = "default", grid: str | None = None) -> dict:
             save_grid(pairs, grid, columns=8)
     # the app's seed is one draw of the sampling noise: over several, a comparison of two
     # models moves less with the luck of one seed on 60 faces
-    top1, mean_rank = [], []
-    for seed in range(SEEDS):
-        ranks, _ = retrieval_ranks(held_out, sketcher.reconstruct(held_out, seed=seed))
-        top1.append((ranks < 1).mean())
-        mean_rank.append(ranks.mean() + 1)
-    results[f"top1 T=0.1, mean of seeds 0-{SEEDS - 1}"] = round(float(np.mean(top1)), 3)
-    results[f"mean rank T=0.1, mean of seeds 0-{SEEDS - 1}"] = round(float(np.mean(mean_rank)), 1)
+    for seed in range(1, SEEDS):
+        by_seed.append(retrieval_ranks(held_out, sketcher.reconstruct(held_out, seed=seed))[0])
+    top1 = np.mean([(ranks < 1).mean() for ranks in by_seed])
+    mean_rank = np.mean([ranks.mean() + 1 for ranks in by_seed])
+    results[f"top1 T=0.1, mean of seeds 0-{SEEDS - 1}"] = round(float(top1), 3)
+    results[f"mean rank T=0.1, mean of seeds 0-{SEEDS - 1}"] = round(float(mean_rank), 1)
     return results
 
 

@@ -71,7 +71,6 @@ class Session:
         self.selected_key: str | None = None
         self.drawing_epoch = 0  # grows when answers for the drawing so far must not be shown
         self.walk_ahead = WalkAhead()  # faces decoded along the map cursor's path
-        self._walk_cursor: tuple[float, float] = (0.0, 0.0)
         self._shown: dict[str, int] = {}  # newest request id whose answer is shown, per key
 
     # ------------------------------------------------------------------ the person's actions
@@ -170,15 +169,12 @@ class Session:
     def walk_to(self, xy: tuple[float, float]) -> tuple[tuple[float, float], ...]:
         """The map cursor moved: show at once a face decoded near it ahead of time, if any;
         returns the places to ask the worker for."""
-        self._walk_cursor = xy
         self._show_walk_face(self.walk_ahead.face_near(xy))
         return self.walk_ahead.moved(xy)
 
     def show_walked(self, places: tuple[tuple[float, float], ...], faces: list[Drawing]) -> None:
-        """A batch of faces along the cursor's path: the one nearest where the cursor is now,
-        or (when it turned away from the path) the face of the place it was asked for."""
-        self.walk_ahead.offer(places, faces)
-        self._show_walk_face(self.walk_ahead.face_near(self._walk_cursor) or faces[0])
+        """A batch of faces along the cursor's path (`WalkAhead.offer` picks the one to show)."""
+        self._show_walk_face(self.walk_ahead.offer(places, faces))
 
     def _show_walk_face(self, face: Drawing | None) -> None:
         if face is not None and face is not self.last_generated:
