@@ -163,7 +163,7 @@ class DrawingView(QWidget):
         text_h = 16 if self.caption else 0
         area = rect.adjusted(0, 0, 0, -text_h)
         visible = self._visible()
-        if visible is not None:
+        if visible is not None and not visible.is_empty:  # an untrained model can decode nothing
             key = (self._shown_points, int(area.width()), int(area.height()))
             if self._cached_path is None or self._cached_path[0] != key:
                 self._cached_path = (

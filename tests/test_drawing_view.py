@@ -44,3 +44,16 @@ def test_an_animated_face_grows_in_place_instead_of_zooming(qtbot):
     assert drawn_early.sum() > 10
     assert (drawn_early & grown).sum() / drawn_early.sum() > 0.95
     assert final.sum() > early.sum()
+
+
+def test_a_face_with_no_points_shows_an_empty_frame(qtbot):
+    """A barely-trained model can decode a face with no points (pen up at once); the view shows
+    a blank frame instead of raising inside its paint event."""
+    for animate in (False, True):
+        view = DrawingView(animate=animate, caption="its reconstruction")
+        qtbot.addWidget(view)
+        view.resize(120, 120)
+        view.set_drawing(Drawing([]))
+        frame = np.zeros((120, 120), bool)
+        frame[4:-20, 4:-4] = True  # inside the border, above the caption
+        assert not (ink(view) & frame).any()
