@@ -1,5 +1,8 @@
-"""Procedural faces against the real Quick, Draw! sample: strokes and points per face after the
-canonical simplification (0..255, RDP at 2), and a PNG grid of each for the README.
+"""Procedural faces against the real Quick, Draw! sample, after the canonical simplification
+(0..255, RDP at 2): strokes and points per face, and per feature of the hand (points in the
+first stroke and the others, segment length, turning angle between segments, stroke length),
+for the generator's default style (the shipped model's data) and its `REAL_HAND` style; PNG
+grids of each for the README.
 
     python -m benchmarks.face_calibration [--n 5000] [--images docs/]
 """
@@ -12,48 +15,71 @@ from pathlib import Path
 
 import numpy as np
 
-from core.faces import generate_faces
+from core.faces import REAL_HAND, FaceStyle, generate_faces
 from core.formats import read_dataset
 from core.render import save_grid
 from core.resources import sample_faces_path
 from core.strokes import Drawing, canonical
 
+STYLES = {"procedural, default (seed 1)": FaceStyle(), "procedural, REAL_HAND (seed 1)": REAL_HAND}
+
 
 def stats(drawings: list[Drawing]) -> dict[str, float]:
-    strokes = np.array([len(d.strokes) for d in drawings])
-    points = np.array([d.num_points for d in drawings])
-    return {
-        "strokes_median": float(np.median(strokes)),
-        "strokes_p90": float(np.percentile(strokes, 90)),
-        "points_median": float(np.median(points)),
-        "points_p90": float(np.percentile(points, 90)),
+    """Medians and 90th percentiles of what differs between a generator's hand and a person's."""
+    first, other, segments, turns, lengths = [], [], [], [], []
+    for d in drawings:
+        for i, s in enumerate(d.strokes):
+            (first if i == 0 else other).append(len(s))
+            steps = np.diff(s, axis=0)
+            if len(steps):
+                segments.extend(np.hypot(*steps.T))
+                lengths.append(np.hypot(*steps.T).sum())
+            if len(steps) > 1:
+                heading = np.arctan2(steps[:, 1], steps[:, 0])
+                turns.extend(np.abs((np.diff(heading) + np.pi) % (2 * np.pi) - np.pi))
+    per_face = {
+        "strokes": [len(d.strokes) for d in drawings],
+        "points": [d.num_points for d in drawings],
+        "first stroke points": first,
+        "other stroke points": other,
+        "segment length": segments,
+        "turn (degrees)": np.degrees(turns),
+        "stroke length": lengths,
     }
+    out = {}
+    for name, values in per_face.items():
+        out[f"{name} median"] = float(np.median(values))
+        out[f"{name} p90"] = float(np.percentile(values, 90))
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument(
-        "--images", default=None, help="folder for procedural_faces.png and real_faces.png"
+        "--images",
+        default=None,
+        help="folder for procedural_faces.png, real_hand_faces.png and real_faces.png",
     )
     args = parser.parse_args()
-    started = time.perf_counter()
-    generated = generate_faces(args.n, seed=1)
-    per_second = args.n / (time.perf_counter() - started)
-    procedural = [canonical(d) for d in generated]
+    sets = {}
+    for name, style in STYLES.items():
+        started = time.perf_counter()
+        generated = generate_faces(args.n, seed=1, style=style)
+        per_second = args.n / (time.perf_counter() - started)
+        print(f"{name}: {per_second:,.0f} faces/s on one core (before simplification)")
+        sets[name] = [canonical(d) for d in generated]
     real = [canonical(d) for d in read_dataset(sample_faces_path()).drawings()]
-    print(f"generator: {per_second:,.0f} faces/s on one core (before simplification)")
-    print("| set | faces | strokes median | strokes p90 | points median | points p90 |")
-    print("|---|---|---|---|---|---|")
-    for name, items in (("procedural (seed 1)", procedural), ("real Quick, Draw! sample", real)):
-        s = stats(items)
-        print(
-            f"| {name} | {len(items)} | {s['strokes_median']:.0f} | {s['strokes_p90']:.0f} "
-            f"| {s['points_median']:.0f} | {s['points_p90']:.0f} |"
-        )
+    sets["real Quick, Draw! sample"] = real
+    table = {name: stats(items) for name, items in sets.items()}
+    print("| | " + " | ".join(f"{name} ({len(sets[name])})" for name in sets) + " |")
+    print("|---" * (len(sets) + 1) + "|")
+    for row in next(iter(table.values())):
+        print(f"| {row} | " + " | ".join(f"{table[name][row]:.1f}" for name in sets) + " |")
     if args.images:
         out = Path(args.images)
-        save_grid(procedural[:40], out / "procedural_faces.png", columns=8)
+        for name, file in zip(STYLES, ("procedural_faces.png", "real_hand_faces.png"), strict=True):
+            save_grid(sets[name][:40], out / file, columns=8)
         rng = np.random.default_rng(0)
         save_grid(
             [real[i] for i in rng.choice(len(real), 40, replace=False)],

@@ -43,3 +43,37 @@ def test_faces_command_writes_collection_ndjson_with_labels(tmp_path):
     assert {"head", "eyes", "nose", "mouth", "drawing"} <= set(records[0])
     xs = [x for r in records for s in r["drawing"] for x in s[0]]
     assert min(xs) >= 0 and max(xs) <= 255
+
+
+def test_the_real_hand_draws_the_same_faces_closer_to_how_people_draw_them():
+    """`--hand real` keeps every face's features (same seed, same labels and strokes) and moves
+    its simplified point count toward the real sample's: more points, as real hands leave."""
+    from core.faces import REAL_HAND
+    from core.formats import read_dataset
+    from core.resources import sample_faces_path
+    from core.strokes import canonical
+
+    default = generate_faces(300, seed=1)
+    real_hand = generate_faces(300, seed=1, style=REAL_HAND)
+    assert [f.labels for f in default] == [f.labels for f in real_hand]
+    assert [len(f.strokes) for f in default] == [len(f.strokes) for f in real_hand]
+    real = [canonical(d) for d in read_dataset(sample_faces_path()).drawings()]
+
+    def points(faces):
+        return np.median([canonical(f).num_points for f in faces])
+
+    assert abs(points(real_hand) - points(real)) < abs(points(default) - points(real))
+
+
+def test_faces_command_draws_with_the_hand_asked_for(tmp_path):
+    default, real_hand = tmp_path / "default.ndjson", tmp_path / "real.ndjson"
+    assert main(["faces", "--n", "20", "--seed", "3", "--out", str(default)]) == 0
+    assert (
+        main(["faces", "--n", "20", "--seed", "3", "--hand", "real", "--out", str(real_hand)]) == 0
+    )
+    a = [json.loads(line) for line in default.read_text().splitlines()]
+    b = [json.loads(line) for line in real_hand.read_text().splitlines()]
+    assert [r["mouth"] for r in a] == [r["mouth"] for r in b]
+    assert sum(len(s[0]) for r in b for s in r["drawing"]) > sum(
+        len(s[0]) for r in a for s in r["drawing"]
+    )

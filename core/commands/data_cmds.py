@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from core.errors import BadDrawing
-from core.faces import generate_faces
+from core.faces import REAL_HAND, generate_faces
 from core.formats import read_dataset, write_ndjson
 from core.output import write_drawings
 from core.strokes import canonical
@@ -24,6 +24,13 @@ def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("faces", help="write procedural faces (collection ndjson, with labels)")
     p.add_argument("--n", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--hand",
+        choices=("default", "real"),
+        default="default",
+        help="default: the shipped model's data; real: a slow drift, bigger features, more "
+        "points, nearer real faces (benchmarks.face_calibration)",
+    )
     p.add_argument("--out", required=True, help=".ndjson, .png grid or .svg")
     p.set_defaults(run=faces)
 
@@ -89,7 +96,8 @@ def faces(args: argparse.Namespace) -> int:
     if args.n < 1:
         raise BadRequest("--n must be at least 1")
     started = time.perf_counter()
-    drawings = [canonical(d) for d in generate_faces(args.n, seed=args.seed)]
+    style = REAL_HAND if args.hand == "real" else None
+    drawings = [canonical(d) for d in generate_faces(args.n, seed=args.seed, style=style)]
     if args.out.lower().endswith(".ndjson"):
         write_ndjson(drawings, args.out)
     else:
