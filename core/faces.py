@@ -316,7 +316,8 @@ def _wander(noise: np.random.Generator, stroke: np.ndarray, amplitude: float) ->
     """The stroke resampled every 2 units of its length with a slow sideways drift added: two
     sine waves of random phase and 60-200 units' wavelength over its arc length, as a hand
     drifts off the line it means to follow. White tremor alone leaves little that the
-    simplification (RDP at 2) keeps, and no real head is that evenly round."""
+    simplification (RDP at 2) keeps, and no real head is that evenly round. The result is as
+    dense as a raw recording: `canonical` simplifies it, as `sketchbook faces` does."""
     if len(stroke) < 2:
         return stroke
     along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(stroke, axis=0).T))])
