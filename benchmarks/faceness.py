@@ -4,7 +4,7 @@ other categories (airplanes, pigs, crabs...). It scores held-back real faces fir
 and then random faces from each model at the app's sampling temperature: the share it calls a
 face. Counting scribbles by eye in one grid of 32 moved by several faces between seeds.
 
-    python -m benchmarks.faceness [--model M ...] [--n 400] [--temperature 0.3] [--json]
+    python -m benchmarks.faceness [--model M ...] [--n 400] [--temperature 0.3] [--seed 101] [--json]
         [--others ../shared/data/quickdraw/spg_other]
 
 Needs the 19 categories' files (`../shared/data/quickdraw/spg_other/`, CC BY 4.0): they train
@@ -64,12 +64,12 @@ def train_judge(others_dir: Path):
     return judge, accuracy
 
 
-def run(models: list[str], n: int, temperature: float, others_dir: Path) -> dict:
+def run(models: list[str], n: int, temperature: float, others_dir: Path, seed: int = 101) -> dict:
     judge, accuracy = train_judge(others_dir)
     results: dict = {k: round(v, 3) for k, v in accuracy.items()}
     for model in models:
         sketcher = Sketcher.load(model, device="cpu")
-        faces = [f for f in sample_faces(sketcher, n, temperature, seed=101) if not f.is_empty]
+        faces = [f for f in sample_faces(sketcher, n, temperature, seed=seed) if not f.is_empty]
         share = float(judge.predict(features(faces)).mean()) if faces else 0.0
         results[f"{model}: random faces called face (T={temperature})"] = round(share, 3)
         results[f"{model}: empty"] = n - len(faces)
@@ -82,9 +82,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=400)
     parser.add_argument("--temperature", type=float, default=0.3)
     parser.add_argument("--others", type=Path, default=OTHERS)
+    parser.add_argument(
+        "--seed", type=int, default=101, help="another seed checks a choice on a fresh draw"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = run(args.model, args.n, args.temperature, args.others)
+    results = run(args.model, args.n, args.temperature, args.others, args.seed)
     print(
         json.dumps(results) if args.json else "\n".join(f"{k:<60} {v}" for k, v in results.items())
     )
