@@ -32,8 +32,9 @@ def stats(drawings: list[Drawing]) -> dict[str, float]:
             (first if i == 0 else other).append(len(s))
             steps = np.diff(s, axis=0)
             if len(steps):
-                segments.extend(np.hypot(*steps.T))
-                lengths.append(np.hypot(*steps.T).sum())
+                segment = np.hypot(*steps.T)
+                segments.extend(segment)
+                lengths.append(segment.sum())
             if len(steps) > 1:
                 heading = np.arctan2(steps[:, 1], steps[:, 0])
                 turns.extend(np.abs((np.diff(heading) + np.pi) % (2 * np.pi) - np.pi))

@@ -1,11 +1,12 @@
 """Are a model's random faces still faces? A judge that never saw the model: gradient-boosted
-trees on 16x16 pixels (a 64x64 raster averaged down), trained to tell real Quick, Draw! faces from real drawings of 19
-other categories (airplanes, pigs, crabs...). It scores held-back real faces first (its ceiling)
-and then random faces from each model at the app's sampling temperature: the share it calls a
-face. Counting scribbles by eye in one grid of 32 moved by several faces between seeds.
+trees on 16x16 pixels (a 64x64 raster averaged down), trained to tell real Quick, Draw! faces
+from real drawings of 19 other categories (airplanes, pigs, crabs...). It scores held-back real
+faces first (its ceiling) and then random faces from each model at the app's sampling
+temperature: the share it calls a face. Counting scribbles by eye in one grid of 32 moved by
+several faces between seeds.
 
-    python -m benchmarks.faceness [--model M ...] [--n 400] [--temperature 0.3] [--seed 101] [--json]
-        [--others ../shared/data/quickdraw/spg_other]
+    python -m benchmarks.faceness [--model M ...] [--n 400] [--temperature 0.3] [--seed 101]
+        [--json] [--others ../shared/data/quickdraw/spg_other]
 
 Needs the 19 categories' files (`../shared/data/quickdraw/spg_other/`, CC BY 4.0): they train
 the judge only, never a face dataset.
