@@ -100,12 +100,28 @@ class Batches:
         return batches[(within * self.world + self.rank) % len(batches)]
 
     def get(self, step: int, augment: tuple[float, float] | None) -> tuple[np.ndarray, np.ndarray]:
+        batch, lengths, _ = self.get_with_encoder_view(step, augment, 0.0)
+        return batch, lengths
+
+    def get_with_encoder_view(
+        self, step: int, augment: tuple[float, float] | None, order_shuffle: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The batch, its lengths, and the encoder's view of it: each drawing's strokes
+        reordered with probability `order_shuffle` (None when 0: the encoder sees the batch)."""
         rng = np.random.default_rng([self.seed, step, self.rank, 7])
         seqs = [self.sequences[i] for i in self.indices(step)]
         if augment:
             scale, drop = augment
             seqs = [augment_sequence(s, rng, scale, drop) for s in seqs]
-        return pad_stroke5([stroke3_to_stroke5(s) for s in seqs])
+        batch, lengths = pad_stroke5([stroke3_to_stroke5(s) for s in seqs])
+        if order_shuffle <= 0:
+            return batch, lengths, None
+        order_rng = np.random.default_rng([self.seed, step, self.rank, 11])
+        views = [
+            shuffle_strokes(s, order_rng) if order_rng.random() < order_shuffle else s for s in seqs
+        ]
+        view, _ = pad_stroke5([stroke3_to_stroke5(s) for s in views], batch.shape[1] - 2)
+        return batch, lengths, view
 
 
 def augment_sequence(
@@ -128,6 +144,24 @@ def augment_sequence(
         out[i + 1, :2] += out[i, :2]
     keep[dropped] = False
     return out[keep]
+
+
+def shuffle_strokes(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The same drawing with its strokes put down in a random order: every stroke keeps its
+    points and place, only the jumps between strokes change (another hand's order)."""
+    rows = rows.copy()
+    rows[-1, 2] = 1  # the last stroke ends too, wherever it lands in the new order
+    ends = np.flatnonzero(rows[:, 2] == 1) + 1
+    pieces = np.split(np.cumsum(rows[:, :2], axis=0), ends[ends < len(rows)])
+    pens = np.split(rows[:, 2], ends[ends < len(rows)])
+    if len(pieces) < 2:
+        return rows
+    order = rng.permutation(len(pieces))
+    absolute = np.concatenate([pieces[i] for i in order])
+    out = np.empty_like(rows)
+    out[:, :2] = np.diff(absolute, axis=0, prepend=np.zeros((1, 2), rows.dtype))
+    out[:, 2] = np.concatenate([pens[i] for i in order])
+    return out
 
 
 def build_train_data(

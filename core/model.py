@@ -37,6 +37,9 @@ class ModelConfig:
     # share of the decoder's previous-point inputs blanked while training: the decoder must then
     # take the drawing from z instead of copying its own last step (0 = sketch-rnn as published)
     decoder_input_dropout: float = 0.0
+    # share of training drawings whose strokes the encoder sees in a random order while the
+    # decoder is still taught them as drawn: z should hold the face, not the order it came in
+    stroke_order_shuffle: float = 0.0
 
     @classmethod
     def from_dict(cls, values: dict) -> ModelConfig:
@@ -97,11 +100,18 @@ class SketchRNN(nn.Module):
         return self.head(out)
 
     def forward(
-        self, batch: torch.Tensor, lengths: torch.Tensor, sample: bool = True
+        self,
+        batch: torch.Tensor,
+        lengths: torch.Tensor,
+        sample: bool = True,
+        encoder_view: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
-        """Loss parts for a stroke-5 batch from `pad_stroke5` (start token first)."""
+        """Loss parts for a stroke-5 batch from `pad_stroke5` (start token first).
+        `encoder_view`: the same drawings as the encoder should see them (strokes reordered),
+        padded alike; None shows it `batch`."""
         targets = batch[:, 1:]
-        mu, presig = self.encode(targets, lengths)
+        seen = targets if encoder_view is None else encoder_view[:, 1:]
+        mu, presig = self.encode(seen, lengths)
         z = mu + torch.exp(presig / 2) * torch.randn_like(mu) if sample else mu
         inputs = batch[:, :-1]
         p = self.config.decoder_input_dropout

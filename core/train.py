@@ -52,7 +52,9 @@ class TrainSettings:
 
 class Checkpoint:
     """The files of a run beside its output model: MODEL.last.safetensors (latest weights),
-    MODEL.optim.safetensors (Adam moments) and MODEL.state.json (step, best loss, history)."""
+    MODEL.optim.safetensors (Adam moments) and MODEL.state.json (step, best loss, history).
+    The latest weights are a complete model file, so the app and the benchmarks open the last
+    step of a run (not only its best validation) as they open any model."""
 
     def __init__(self, out: Path):
         self.out = out
@@ -64,9 +66,16 @@ class Checkpoint:
     def exists(self) -> bool:
         return self.weights.exists() and self.optim.exists() and self.state.exists()
 
-    def write(self, model: SketchRNN, optimizer: torch.optim.Optimizer, state: dict) -> None:
-        weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-        atomic_write_bytes(self.weights, save(weights))
+    def write(
+        self,
+        model: SketchRNN,
+        optimizer: torch.optim.Optimizer,
+        state: dict,
+        data: TrainData,
+        info: dict,
+    ) -> None:
+        last = {**info, "step": state["step"], "checkpoint": True}
+        save_model(model, self.weights, data.scale, data.description, last)
         moments = {}
         for i, s in optimizer.state_dict()["state"].items():
             for name, value in s.items():
@@ -225,9 +234,15 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = lr
         kl_w = kl_weight_at(step, config, settings.kl_full_from_start)
-        batch, lengths = batches.get(step, augment)
+        batch, lengths, view = batches.get_with_encoder_view(
+            step, augment, config.stroke_order_shuffle
+        )
         torch.manual_seed(settings.seed * 1_000_003 + step * 31 + rank)
-        parts = trainer(torch.from_numpy(batch).to(device), torch.from_numpy(lengths).to(device))
+        parts = trainer(
+            torch.from_numpy(batch).to(device),
+            torch.from_numpy(lengths).to(device),
+            encoder_view=None if view is None else torch.from_numpy(view).to(device),
+        )
         recon = parts["offsets"] + parts["pen"]
         loss = recon + kl_w * torch.clamp(parts["kl"], min=config.kl_tolerance)
         optimizer.zero_grad(set_to_none=True)
@@ -270,7 +285,7 @@ def train(
         if step % settings.eval_every == 0 or step == settings.steps:
             validate_and_save()
         if rank == 0 and (step % settings.checkpoint_every == 0 or step == settings.steps):
-            ckpt.write(model, optimizer, state)
+            ckpt.write(model, optimizer, state, data, meta)
     if not out.exists() and rank == 0:
         validate_and_save()
     summary = {

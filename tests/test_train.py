@@ -17,6 +17,7 @@ from safetensors.torch import load_file
 from core.batching import build_train_data
 from core.formats import read_dataset
 from core.model import PRESETS
+from core.modelfile import load_model
 from core.train import TrainSettings, train
 from core.train_data import TrainData
 
@@ -50,6 +51,15 @@ def test_a_resumed_run_ends_exactly_where_an_uninterrupted_one_does(procedural_f
     b = load_file(str(tmp_path / "split.last.safetensors"))
     for key in a:
         torch.testing.assert_close(a[key], b[key], atol=0, rtol=0)
+
+
+def test_the_last_step_of_a_run_opens_as_a_model(procedural_file, tmp_path):
+    """Lever work compares a run's last step with its best; both must open like any model."""
+    _run(_data(procedural_file), tmp_path / "m.safetensors", 20)
+    model, scale, _, info = load_model(tmp_path / "m.last.safetensors")
+    best, best_scale, _, _ = load_model(tmp_path / "m.safetensors")
+    assert info["step"] == 20 and info["checkpoint"] is True
+    assert scale == best_scale and model.config == best.config
 
 
 def test_a_nan_batch_is_skipped_and_never_reaches_the_weights(procedural_file, tmp_path):
@@ -88,6 +98,8 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
         "0.45",
         "--decoder-dropout",
         "0.3",
+        "--order-shuffle",
+        "0.5",
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -103,10 +115,12 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
     config = Sketcher.load(out).config  # the training choices travel in the file
     assert config.kl_tolerance == pytest.approx(0.45)
     assert config.decoder_input_dropout == pytest.approx(0.3)
-    for option, bad in (("0.45", "-1"), ("0.3", "1.0")):
+    assert config.stroke_order_shuffle == pytest.approx(0.5)
+    names = {"0.45": "--kl-tolerance", "0.3": "--decoder-dropout", "0.5": "--order-shuffle"}
+    for option, bad in (("0.45", "-1"), ("0.3", "1.0"), ("0.5", "1.5")):
         wrong = [bad if a == option else a for a in cmd]
         refused = subprocess.run(wrong, capture_output=True, text=True, timeout=300)
-        name = "--kl-tolerance" if option == "0.45" else "--decoder-dropout"
+        name = names[option]
         assert refused.returncode == 2 and name in refused.stderr
         assert len(refused.stderr.strip().splitlines()) == 1
 

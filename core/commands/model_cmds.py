@@ -75,6 +75,14 @@ def add(sub: argparse._SubParsersAction) -> None:
         "preset's or --init's, 0); higher makes reconstructions follow z more than habit",
     )
     p.add_argument(
+        "--order-shuffle",
+        type=float,
+        default=None,
+        help="share of training drawings whose strokes the encoder sees in a random order "
+        "(default: the preset's or --init's, 0); higher gives a face one z whatever order "
+        "it was drawn in",
+    )
+    p.add_argument(
         "--cluster",
         type=int,
         default=None,
@@ -172,6 +180,10 @@ def train_cmd(args: argparse.Namespace) -> int:
         if not 0 <= args.decoder_dropout < 1:
             raise BadRequest("--decoder-dropout must be at least 0 and below 1")
         config = dataclasses.replace(config, decoder_input_dropout=args.decoder_dropout)
+    if args.order_shuffle is not None:
+        if not 0 <= args.order_shuffle <= 1:
+            raise BadRequest("--order-shuffle must be between 0 and 1")
+        config = dataclasses.replace(config, stroke_order_shuffle=args.order_shuffle)
     data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
     default_steps = tune.steps if tune else (1000 if base else 20000)
     steps = args.steps if args.steps is not None else default_steps
