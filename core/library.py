@@ -71,16 +71,17 @@ def model_path(name: str) -> Path:
 
 def list_models() -> list[LibraryModel]:
     """The default first, then the library's models, newest first. Unreadable files are left
-    out (and left alone: they may be the person's own)."""
+    out (and left alone: they may be the person's own), as are a run's checkpoints (a
+    `sketchbook train --out` into the library leaves MODEL.last beside MODEL)."""
     found = []
     folder = model_library_dir()
     for path in folder.glob(f"*{SUFFIX}") if folder.exists() else []:
         if path.name.startswith("."):
             continue
         with contextlib.suppress(BadModel, OSError):
-            found.append(
-                (path.stat().st_mtime, LibraryModel(path.stem, path, False, read_model_info(path)))
-            )
+            info = read_model_info(path)
+            if not info.get("checkpoint"):
+                found.append((path.stat().st_mtime, LibraryModel(path.stem, path, False, info)))
     found.sort(key=lambda pair: -pair[0])
     return [LibraryModel(DEFAULT_NAME, default_model_path(), True)] + [m for _, m in found]
 

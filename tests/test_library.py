@@ -62,3 +62,14 @@ def test_abandoned_runs_are_swept(tiny_model):
     trained_run(tiny_model, "killed mid-way")
     assert library.sweep_abandoned_runs(older_than_s=0) == 1
     assert library.free_name("killed mid-way") == "killed mid-way"
+
+
+def test_a_runs_last_checkpoint_beside_a_model_is_not_listed_as_one(tiny_model):
+    """`sketchbook train --out LIBRARY/x.safetensors` leaves x.last.safetensors beside x (a
+    loadable model since checkpoints became model files); the menu lists x only."""
+    from core.modelfile import load_model, save_model
+
+    model, scale, data, info = load_model(tiny_model)
+    save_model(model, library.model_path("x"), scale, data, info)
+    save_model(model, library.model_path("x.last"), scale, data, {**info, "checkpoint": True})
+    assert [m.name for m in library.list_models()] == ["default", "x"]
