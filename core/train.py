@@ -48,6 +48,9 @@ class TrainSettings:
     log_every: int = 10
     seed: int = 0
     kl_full_from_start: bool = False  # fine-tuning keeps the KL term at full weight
+    # "best": the output is the step with the lowest validation loss; "last": the run's final
+    # step (the validation loss averages every source, and a lever may be judged otherwise)
+    keep: str = "best"
 
 
 class Checkpoint:
@@ -202,7 +205,7 @@ def train(
         }
     )
 
-    def validate_and_save() -> None:
+    def validate_and_save(final: bool = False) -> None:
         if rank != 0:
             return
         scores = {name: evaluate(model, seqs, device) for name, seqs in data.valid.items() if seqs}
@@ -212,8 +215,9 @@ def train(
         improved = bool(losses) and loss < state["best"]
         if improved or not losses:
             state["best"] = loss if losses else state["best"]
-            best_info = {**meta, "step": step, "valid": scores, "valid_loss": loss}
-            save_model(model, out, data.scale, data.description, best_info)
+        if improved or not losses or final:
+            kept = {**meta, "step": step, "valid": scores, "valid_loss": loss}
+            save_model(model, out, data.scale, data.description, kept)
         state["history"].append({"step": step, "valid_loss": loss})
         emit(
             {
@@ -226,9 +230,11 @@ def train(
             }
         )
 
+    stopped = False
     while step < settings.steps:
         if should_stop():
             emit({"event": "stopped", "step": step})
+            stopped = True
             break
         lr = lr_at(step, settings)
         for group in optimizer.param_groups:
@@ -286,7 +292,9 @@ def train(
             validate_and_save()
         if rank == 0 and (step % settings.checkpoint_every == 0 or step == settings.steps):
             ckpt.write(model, optimizer, state, data, meta)
-    if not out.exists() and rank == 0:
+    if settings.keep == "last" and not stopped:
+        validate_and_save(final=True)
+    elif not out.exists():
         validate_and_save()
     summary = {
         "event": "done",

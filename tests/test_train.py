@@ -28,9 +28,13 @@ def _data(path: Path) -> TrainData:
     return build_train_data([("procedural", read_dataset(path), 1)], TINY.max_len)
 
 
-def _run(data: TrainData, out: Path, steps: int, resume: bool = False) -> list[dict]:
+def _run(
+    data: TrainData, out: Path, steps: int, resume: bool = False, keep: str = "best"
+) -> list[dict]:
     events: list[dict] = []
-    settings = TrainSettings(steps=steps, batch_size=16, eval_every=10, checkpoint_every=10)
+    settings = TrainSettings(
+        steps=steps, batch_size=16, eval_every=10, checkpoint_every=10, keep=keep
+    )
     train(TINY, data, out, settings, torch.device("cpu"), events.append, resume=resume)
     return events
 
@@ -60,6 +64,21 @@ def test_the_last_step_of_a_run_opens_as_a_model(procedural_file, tmp_path):
     best, best_scale, _, _ = load_model(tmp_path / "m.safetensors")
     assert info["step"] == 20 and info["checkpoint"] is True
     assert scale == best_scale and model.config == best.config
+
+
+def test_keep_last_makes_the_final_step_the_output_whatever_its_validation(
+    procedural_file, tmp_path
+):
+    data, out = _data(procedural_file), tmp_path / "m.safetensors"
+    _run(data, out, 20)
+    state_file = tmp_path / "m.state.json"
+    state = json.loads(state_file.read_text())
+    state["best"] = -1e9  # as if an earlier step had been unbeatable: "best" keeps step 20
+    state_file.write_text(json.dumps(state))
+    _run(data, out, 30, resume=True, keep="last")
+    assert load_model(out)[3]["step"] == 30
+    kept, last = load_file(str(out)), load_file(str(tmp_path / "m.last.safetensors"))
+    assert all(torch.equal(kept[k], last[k]) for k in kept)
 
 
 def test_a_nan_batch_is_skipped_and_never_reaches_the_weights(procedural_file, tmp_path):

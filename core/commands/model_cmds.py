@@ -75,6 +75,13 @@ def add(sub: argparse._SubParsersAction) -> None:
         "preset's or --init's, 0); higher makes reconstructions follow z more than habit",
     )
     p.add_argument(
+        "--keep",
+        choices=("best", "last"),
+        default="best",
+        help="what --out holds at the end: the step with the lowest validation loss (best), "
+        "or the final step (last; a stopped run keeps its best until resumed to the end)",
+    )
+    p.add_argument(
         "--order-shuffle",
         type=float,
         default=None,
@@ -196,6 +203,7 @@ def train_cmd(args: argparse.Namespace) -> int:
         checkpoint_every=args.eval_every,
         lr=args.lr if args.lr is not None else default_lr,
         kl_full_from_start=base is not None,
+        keep=args.keep,
     )
     info.update({"base": base.path if base else None, "preset": None if base else args.preset})
     info["device"] = str(device)  # the card says what it trained on (a GPU run says cuda)
