@@ -9,6 +9,7 @@ the weights.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -244,11 +245,11 @@ def train(
             step, augment, config.stroke_order_shuffle
         )
         torch.manual_seed(settings.seed * 1_000_003 + step * 31 + rank)
-        parts = trainer(
-            torch.from_numpy(batch).to(device),
-            torch.from_numpy(lengths).to(device),
-            encoder_view=None if view is None else torch.from_numpy(view).to(device),
-        )
+        inputs = (torch.from_numpy(batch).to(device), torch.from_numpy(lengths).to(device))
+        if view is None:  # the plain call: DDP then sees the same inputs as before the lever
+            parts = trainer(*inputs)
+        else:
+            parts = trainer(*inputs, encoder_view=torch.from_numpy(view).to(device))
         recon = parts["offsets"] + parts["pen"]
         loss = recon + kl_w * torch.clamp(parts["kl"], min=config.kl_tolerance)
         optimizer.zero_grad(set_to_none=True)
@@ -308,6 +309,8 @@ def train(
         summary["replicas_in_sync"] = _replicas_in_sync(model)
     emit(summary)
     if world > 1:  # leave together and tear the group down, or gloo may abort at exit
+        del trainer  # DDP's reducer holds gloo work; freed after the group is gone, it can abort
+        gc.collect()
         torch.distributed.barrier()
         torch.distributed.destroy_process_group()
     return summary
