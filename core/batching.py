@@ -151,9 +151,9 @@ def shuffle_strokes(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     points and place, only the jumps between strokes change (another hand's order)."""
     rows = rows.copy()
     rows[-1, 2] = 1  # the last stroke ends too, wherever it lands in the new order
-    ends = np.flatnonzero(rows[:, 2] == 1) + 1
-    pieces = np.split(np.cumsum(rows[:, :2], axis=0), ends[ends < len(rows)])
-    pens = np.split(rows[:, 2], ends[ends < len(rows)])
+    ends = np.flatnonzero(rows[:-1, 2] == 1) + 1  # where each stroke after the first starts
+    pieces = np.split(np.cumsum(rows[:, :2], axis=0), ends)
+    pens = np.split(rows[:, 2], ends)
     if len(pieces) < 2:
         return rows
     order = rng.permutation(len(pieces))

@@ -231,11 +231,10 @@ def train(
             }
         )
 
-    stopped = False
+    keep_last, first_step = settings.keep == "last", step
     while step < settings.steps:
         if should_stop():
             emit({"event": "stopped", "step": step})
-            stopped = True
             break
         lr = lr_at(step, settings)
         for group in optimizer.param_groups:
@@ -290,10 +289,10 @@ def train(
                 }
             )
         if step % settings.eval_every == 0 or step == settings.steps:
-            validate_and_save()
+            validate_and_save(final=keep_last and step == settings.steps)
         if rank == 0 and (step % settings.checkpoint_every == 0 or step == settings.steps):
             ckpt.write(model, optimizer, state, data, meta)
-    if settings.keep == "last" and not stopped:
+    if keep_last and step == first_step >= settings.steps:  # resumed at its end: no step ran
         validate_and_save(final=True)
     elif not out.exists():
         validate_and_save()

@@ -81,6 +81,24 @@ def test_keep_last_makes_the_final_step_the_output_whatever_its_validation(
     assert all(torch.equal(kept[k], last[k]) for k in kept)
 
 
+def test_keep_last_on_a_finished_run_writes_its_last_step_without_training(
+    procedural_file, tmp_path
+):
+    """How a lever's planned end is kept after the fact: resume the finished run with keep last."""
+    data, out = _data(procedural_file), tmp_path / "m.safetensors"
+    _run(data, out, 10)
+    state_file = tmp_path / "m.state.json"
+    state = json.loads(state_file.read_text())
+    state["best"] = -1e9  # nothing after step 10 counts as better: "best" stays at step 10
+    state_file.write_text(json.dumps(state))
+    _run(data, out, 20, resume=True)
+    assert load_model(out)[3]["step"] == 10
+    events = _run(data, out, 20, resume=True, keep="last")
+    assert not [e for e in events if e["event"] == "step"]
+    assert [e["step"] for e in events if e["event"] == "eval"] == [20]
+    assert load_model(out)[3]["step"] == 20
+
+
 def test_a_nan_batch_is_skipped_and_never_reaches_the_weights(procedural_file, tmp_path):
     data = _data(procedural_file)
     poisoned = data.train[0].copy()
