@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors.torch import load_file, save
+from torch.optim.swa_utils import AveragedModel
 
 from core.atomic import atomic_write_bytes, atomic_write_text
 from core.batching import Batches
@@ -52,12 +53,16 @@ class TrainSettings:
     # "best": the output is the step with the lowest validation loss; "last": the run's final
     # step (the validation loss averages every source, and a lever may be judged otherwise)
     keep: str = "best"
+    # from this step on, the model validated and written is the running mean of the weights
+    # after every step (stochastic weight averaging): one late step's swing no longer decides
+    average_from: int | None = None
 
 
 class Checkpoint:
     """The files of a run beside its output model: MODEL.last.safetensors (latest weights),
-    MODEL.optim.safetensors (Adam moments) and MODEL.state.json (step, best loss, history).
-    The latest weights are a complete model file, so the app and the benchmarks open the last
+    MODEL.optim.safetensors (Adam moments), MODEL.state.json (step, best loss, history) and,
+    when the run averages its weights, MODEL.average.safetensors (the running mean so far).
+    The weight files are complete model files, so the app and the benchmarks open the last
     step of a run (not only its best validation) as they open any model."""
 
     def __init__(self, out: Path):
@@ -66,6 +71,7 @@ class Checkpoint:
         self.weights = Path(f"{stem}.last.safetensors")
         self.optim = Path(f"{stem}.optim.safetensors")
         self.state = Path(f"{stem}.state.json")
+        self.average = Path(f"{stem}.average.safetensors")
 
     def exists(self) -> bool:
         return self.weights.exists() and self.optim.exists() and self.state.exists()
@@ -77,9 +83,13 @@ class Checkpoint:
         state: dict,
         data: TrainData,
         info: dict,
+        averaged: AveragedModel | None = None,
     ) -> None:
         last = {**info, "step": state["step"], "checkpoint": True}
         save_model(model, self.weights, data.scale, data.description, last)
+        if averaged is not None and state.get("averaged", 0):
+            mean = {**last, "averaged_steps": state["averaged"]}
+            save_model(averaged.module, self.average, data.scale, data.description, mean)
         moments = {}
         for i, s in optimizer.state_dict()["state"].items():
             for name, value in s.items():
@@ -87,9 +97,19 @@ class Checkpoint:
         atomic_write_bytes(self.optim, save(moments))
         atomic_write_text(self.state, json.dumps(state))  # last: it marks the set complete
 
-    def read(self, model: SketchRNN, optimizer: torch.optim.Optimizer) -> dict:
+    def read(
+        self,
+        model: SketchRNN,
+        optimizer: torch.optim.Optimizer,
+        averaged: AveragedModel | None = None,
+    ) -> dict:
         state = json.loads(self.state.read_text())
         model.load_state_dict(load_file(str(self.weights)))
+        if averaged is not None and state.get("averaged", 0):
+            if not self.average.exists():
+                raise BadRequest(f"--resume: {self.average.name} is missing: the mean is lost")
+            averaged.module.load_state_dict(load_file(str(self.average)))
+            averaged.n_averaged.fill_(state["averaged"])
         moments = load_file(str(self.optim))
         opt_state = optimizer.state_dict()
         restored: dict[int, dict] = {}
@@ -101,7 +121,7 @@ class Checkpoint:
         return state
 
     def remove(self) -> None:
-        for p in (self.weights, self.optim, self.state):
+        for p in (self.weights, self.optim, self.state, self.average):
             p.unlink(missing_ok=True)
 
 
@@ -180,12 +200,21 @@ def train(
     model.to(device).train()
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     ckpt = Checkpoint(out)
-    state = {"step": 0, "best": math.inf, "skipped": 0, "history": []}
+    # only rank 0 validates and writes, so only it keeps the mean
+    averaged = AveragedModel(model) if settings.average_from is not None and rank == 0 else None
+    state = {"step": 0, "best": math.inf, "skipped": 0, "history": [], "averaged": 0}
     if resume:
         if not ckpt.exists():
             raise BadRequest(f"--resume: no checkpoint beside {out} to resume from")
-        state = ckpt.read(model, optimizer)
+        state = ckpt.read(model, optimizer, averaged)
+        state.setdefault("averaged", 0)  # a checkpoint from before averaging existed
         emit({"event": "resumed", "step": state["step"]})
+
+    def average_in() -> None:
+        if averaged is not None and step >= settings.average_from:
+            averaged.update_parameters(model)
+            state["averaged"] = int(averaged.n_averaged)
+
     trainer: torch.nn.Module = model
     if world > 1:
         trainer = torch.nn.parallel.DistributedDataParallel(model)
@@ -209,7 +238,10 @@ def train(
     def validate_and_save(final: bool = False) -> None:
         if rank != 0:
             return
-        scores = {name: evaluate(model, seqs, device) for name, seqs in data.valid.items() if seqs}
+        shipped = averaged.module if averaged is not None and state["averaged"] else model
+        scores = {
+            name: evaluate(shipped, seqs, device) for name, seqs in data.valid.items() if seqs
+        }
         kl_w = config.kl_weight
         losses = [s["recon"] + kl_w * max(s["kl"], config.kl_tolerance) for s in scores.values()]
         loss = float(np.mean(losses)) if losses else math.nan
@@ -218,7 +250,9 @@ def train(
             state["best"] = loss if losses else state["best"]
         if improved or not losses or final:
             kept = {**meta, "step": step, "valid": scores, "valid_loss": loss}
-            save_model(model, out, data.scale, data.description, kept)
+            if shipped is not model:
+                kept["averaged_steps"] = state["averaged"]
+            save_model(shipped, out, data.scale, data.description, kept)
         state["history"].append({"step": step, "valid_loss": loss})
         emit(
             {
@@ -228,10 +262,13 @@ def train(
                 "best": state["best"],
                 "improved": improved,
                 "valid": scores,
+                "averaged_steps": state["averaged"] if shipped is not model else 0,
             }
         )
 
     keep_last, first_step = settings.keep == "last", step
+    if not state["averaged"]:  # a mean that starts here counts this step's weights too
+        average_in()
     while step < settings.steps:
         if should_stop():
             emit({"event": "stopped", "step": step})
@@ -270,6 +307,7 @@ def train(
             )
         step += 1
         state["step"] = step
+        average_in()
         sketches += len(batch) * world
         if step % settings.log_every == 0 or step == settings.steps:
             now = time.perf_counter()
@@ -291,7 +329,7 @@ def train(
         if step % settings.eval_every == 0 or step == settings.steps:
             validate_and_save(final=keep_last and step == settings.steps)
         if rank == 0 and (step % settings.checkpoint_every == 0 or step == settings.steps):
-            ckpt.write(model, optimizer, state, data, meta)
+            ckpt.write(model, optimizer, state, data, meta, averaged)
     if keep_last and step == first_step >= settings.steps:  # resumed at its end: no step ran
         validate_and_save(final=True)
     elif not out.exists():

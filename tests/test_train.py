@@ -15,6 +15,7 @@ import torch
 from safetensors.torch import load_file
 
 from core.batching import build_train_data
+from core.errors import BadRequest
 from core.formats import read_dataset
 from core.model import PRESETS
 from core.modelfile import load_model
@@ -29,11 +30,21 @@ def _data(path: Path) -> TrainData:
 
 
 def _run(
-    data: TrainData, out: Path, steps: int, resume: bool = False, keep: str = "best"
+    data: TrainData,
+    out: Path,
+    steps: int,
+    resume: bool = False,
+    keep: str = "best",
+    average_from: int | None = None,
 ) -> list[dict]:
     events: list[dict] = []
     settings = TrainSettings(
-        steps=steps, batch_size=16, eval_every=10, checkpoint_every=10, keep=keep
+        steps=steps,
+        batch_size=16,
+        eval_every=10,
+        checkpoint_every=10,
+        keep=keep,
+        average_from=average_from,
     )
     train(TINY, data, out, settings, torch.device("cpu"), events.append, resume=resume)
     return events
@@ -99,6 +110,44 @@ def test_keep_last_on_a_finished_run_writes_its_last_step_without_training(
     assert load_model(out)[3]["step"] == 20
 
 
+def test_averaging_writes_the_mean_of_the_weights_of_every_step_from_its_first(
+    procedural_file, tmp_path
+):
+    """`--average-from 15` on 20 steps: the model written is the plain mean of the weights after
+    steps 15 to 20 of the same run, which itself trains exactly as it would without the mean."""
+    data, plain = _data(procedural_file), tmp_path / "plain.safetensors"
+    _run(data, plain, 15)
+    weights = []
+    for step in range(15, 21):
+        _run(data, plain, step, resume=True)
+        weights.append(load_file(str(tmp_path / "plain.last.safetensors")))
+    out = tmp_path / "mean.safetensors"
+    events = _run(data, out, 20, keep="last", average_from=15)
+    assert [e["averaged_steps"] for e in events if e["event"] == "eval"] == [0, 6]
+    written, info = load_file(str(out)), load_model(out)[3]
+    assert info["averaged_steps"] == 6 and info["step"] == 20
+    for key in written:
+        mean = torch.stack([w[key] for w in weights]).mean(0)
+        torch.testing.assert_close(written[key], mean, atol=1e-6, rtol=1e-5)
+    last = load_file(str(tmp_path / "mean.last.safetensors"))
+    assert all(torch.equal(last[k], weights[-1][k]) for k in last)
+    assert not torch.equal(written["head.weight"], last["head.weight"])
+
+
+def test_a_resumed_averaging_run_keeps_its_mean(procedural_file, tmp_path):
+    data = _data(procedural_file)
+    _run(data, tmp_path / "straight.safetensors", 30, keep="last", average_from=5)
+    _run(data, tmp_path / "split.safetensors", 20, keep="last", average_from=5)
+    _run(data, tmp_path / "split.safetensors", 30, resume=True, keep="last", average_from=5)
+    a = load_file(str(tmp_path / "straight.safetensors"))
+    b = load_file(str(tmp_path / "split.safetensors"))
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], atol=1e-7, rtol=0)
+    (tmp_path / "split.average.safetensors").unlink()
+    with pytest.raises(BadRequest, match="mean is lost"):
+        _run(data, tmp_path / "split.safetensors", 40, resume=True, average_from=5)
+
+
 def test_a_nan_batch_is_skipped_and_never_reaches_the_weights(procedural_file, tmp_path):
     data = _data(procedural_file)
     poisoned = data.train[0].copy()
@@ -137,6 +186,10 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
         "0.3",
         "--order-shuffle",
         "0.5",
+        "--average-from",
+        "15",
+        "--keep",
+        "last",
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -153,8 +206,14 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
     assert config.kl_tolerance == pytest.approx(0.45)
     assert config.decoder_input_dropout == pytest.approx(0.3)
     assert config.stroke_order_shuffle == pytest.approx(0.5)
-    names = {"0.45": "--kl-tolerance", "0.3": "--decoder-dropout", "0.5": "--order-shuffle"}
-    for option, bad in (("0.45", "-1"), ("0.3", "1.0"), ("0.5", "1.5")):
+    assert Sketcher.load(out).info["averaged_steps"] == 6
+    names = {
+        "0.45": "--kl-tolerance",
+        "0.3": "--decoder-dropout",
+        "0.5": "--order-shuffle",
+        "15": "--average-from",
+    }
+    for option, bad in (("0.45", "-1"), ("0.3", "1.0"), ("0.5", "1.5"), ("15", "25")):
         wrong = [bad if a == option else a for a in cmd]
         refused = subprocess.run(wrong, capture_output=True, text=True, timeout=300)
         name = names[option]

@@ -82,6 +82,15 @@ def add(sub: argparse._SubParsersAction) -> None:
         "or the final step (last; a stopped run keeps its best until resumed to the end)",
     )
     p.add_argument(
+        "--average-from",
+        type=int,
+        default=None,
+        metavar="STEP",
+        help="from this step on, validate and write the running mean of the weights after "
+        "every step (stochastic weight averaging) instead of the latest weights; damps the "
+        "swing between checkpoints late in a run",
+    )
+    p.add_argument(
         "--order-shuffle",
         type=float,
         default=None,
@@ -194,6 +203,8 @@ def train_cmd(args: argparse.Namespace) -> int:
     data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
     default_steps = tune.steps if tune else (1000 if base else 20000)
     steps = args.steps if args.steps is not None else default_steps
+    if args.average_from is not None and not 0 <= args.average_from <= steps:
+        raise BadRequest(f"--average-from must be a step between 0 and --steps ({steps})")
     default_lr = tune.lr if tune else (3e-4 if base else 1e-3)
     settings = TrainSettings(
         steps=steps,
@@ -204,6 +215,7 @@ def train_cmd(args: argparse.Namespace) -> int:
         lr=args.lr if args.lr is not None else default_lr,
         kl_full_from_start=base is not None,
         keep=args.keep,
+        average_from=args.average_from,
     )
     info.update({"base": base.path if base else None, "preset": None if base else args.preset})
     info["device"] = str(device)  # the card says what it trained on (a GPU run says cuda)
