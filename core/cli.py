@@ -15,6 +15,7 @@ EXIT_BAD_INPUT = 2
 def build_parser() -> argparse.ArgumentParser:
     from core.commands import (
         app_cmd,
+        average_models_cmd,
         bench_cmd,
         data_cmds,
         latent_cmds,
@@ -28,7 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (app_cmd, data_cmds, model_cmds, latent_cmds, thought_cmds, bench_cmd):
+    commands = (
+        app_cmd,
+        data_cmds,
+        model_cmds,
+        average_models_cmd,
+        latent_cmds,
+        thought_cmds,
+        bench_cmd,
+    )
+    for module in commands:
         module.add(sub)
     return parser
 
