@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from safetensors.torch import load_file, save
-from torch.optim.swa_utils import AveragedModel
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from core.atomic import atomic_write_bytes, atomic_write_text
 from core.batching import Batches
@@ -56,6 +56,10 @@ class TrainSettings:
     # from this step on, the model validated and written is the running mean of the weights
     # after every step (stochastic weight averaging): one late step's swing no longer decides
     average_from: int | None = None
+    # with average_from: an exponential moving average with this decay per step instead of the
+    # plain mean (0.999 weighs about the last 1,000 steps): a long plain mean of weights still
+    # travelling under a falling learning rate leaves the valley they travel along
+    average_decay: float | None = None
 
 
 class Checkpoint:
@@ -201,7 +205,10 @@ def train(
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     ckpt = Checkpoint(out)
     # only rank 0 validates and writes, so only it keeps the mean
-    averaged = AveragedModel(model) if settings.average_from is not None and rank == 0 else None
+    averaged = None
+    if settings.average_from is not None and rank == 0:
+        decay = settings.average_decay
+        averaged = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay) if decay else None)
     state = {"step": 0, "best": math.inf, "skipped": 0, "history": [], "averaged": 0}
     if resume:
         if not ckpt.exists():

@@ -36,6 +36,7 @@ def _run(
     resume: bool = False,
     keep: str = "best",
     average_from: int | None = None,
+    average_decay: float | None = None,
 ) -> list[dict]:
     events: list[dict] = []
     settings = TrainSettings(
@@ -45,6 +46,7 @@ def _run(
         checkpoint_every=10,
         keep=keep,
         average_from=average_from,
+        average_decay=average_decay,
     )
     train(TINY, data, out, settings, torch.device("cpu"), events.append, resume=resume)
     return events
@@ -132,6 +134,13 @@ def test_averaging_writes_the_mean_of_the_weights_of_every_step_from_its_first(
     last = load_file(str(tmp_path / "mean.last.safetensors"))
     assert all(torch.equal(last[k], weights[-1][k]) for k in last)
     assert not torch.equal(written["head.weight"], last["head.weight"])
+    ema = tmp_path / "ema.safetensors"  # with a decay: recent steps weigh more than early ones
+    _run(data, ema, 20, keep="last", average_from=15, average_decay=0.5)
+    moving = dict(weights[0])
+    for w in weights[1:]:
+        moving = {k: 0.5 * moving[k] + 0.5 * w[k] for k in moving}
+    for key, value in load_file(str(ema)).items():
+        torch.testing.assert_close(value, moving[key], atol=1e-6, rtol=1e-5)
 
 
 def test_a_resumed_averaging_run_keeps_its_mean(procedural_file, tmp_path):
@@ -190,6 +199,8 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
         "15",
         "--keep",
         "last",
+        "--average-decay",
+        "0.9",
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -212,8 +223,10 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
         "0.3": "--decoder-dropout",
         "0.5": "--order-shuffle",
         "15": "--average-from",
+        "0.9": "--average-decay",
     }
-    for option, bad in (("0.45", "-1"), ("0.3", "1.0"), ("0.5", "1.5"), ("15", "25")):
+    bad_values = (("0.45", "-1"), ("0.3", "1.0"), ("0.5", "1.5"), ("15", "25"), ("0.9", "1"))
+    for option, bad in bad_values:
         wrong = [bad if a == option else a for a in cmd]
         refused = subprocess.run(wrong, capture_output=True, text=True, timeout=300)
         name = names[option]

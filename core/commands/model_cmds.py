@@ -91,6 +91,14 @@ def add(sub: argparse._SubParsersAction) -> None:
         "swing between checkpoints late in a run",
     )
     p.add_argument(
+        "--average-decay",
+        type=float,
+        default=None,
+        metavar="D",
+        help="with --average-from: an exponential moving average with this decay per step "
+        "instead of the plain mean (0.999 weighs about the last 1,000 steps)",
+    )
+    p.add_argument(
         "--order-shuffle",
         type=float,
         default=None,
@@ -205,6 +213,11 @@ def train_cmd(args: argparse.Namespace) -> int:
     steps = args.steps if args.steps is not None else default_steps
     if args.average_from is not None and not 0 <= args.average_from <= steps:
         raise BadRequest(f"--average-from must be a step between 0 and --steps ({steps})")
+    if args.average_decay is not None:
+        if args.average_from is None:
+            raise BadRequest("--average-decay goes with --average-from (the step it starts at)")
+        if not 0 < args.average_decay < 1:
+            raise BadRequest("--average-decay must be above 0 and below 1")
     default_lr = tune.lr if tune else (3e-4 if base else 1e-3)
     settings = TrainSettings(
         steps=steps,
@@ -216,6 +229,7 @@ def train_cmd(args: argparse.Namespace) -> int:
         kl_full_from_start=base is not None,
         keep=args.keep,
         average_from=args.average_from,
+        average_decay=args.average_decay,
     )
     info.update({"base": base.path if base else None, "preset": None if base else args.preset})
     info["device"] = str(device)  # the card says what it trained on (a GPU run says cuda)
