@@ -57,8 +57,7 @@ class TrainSettings:
     # after every step (stochastic weight averaging): one late step's swing no longer decides
     average_from: int | None = None
     # with average_from: an exponential moving average with this decay per step instead of the
-    # plain mean (0.999 weighs about the last 1,000 steps): a long plain mean of weights still
-    # travelling under a falling learning rate leaves the valley they travel along
+    # plain mean (0.999 weighs about the last 1,000 steps); the README has what either is worth
     average_decay: float | None = None
 
 
