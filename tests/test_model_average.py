@@ -56,3 +56,5 @@ def test_models_that_cannot_be_averaged_are_refused_in_one_line(tiny_model, tmp_
     )
     assert "one per model" in capsys.readouterr().err
     assert not out.exists()
+    assert main(["average-models", "default", str(tiny_model), "--out", str(out)]) == 2
+    assert "another architecture than default.safetensors" in capsys.readouterr().err

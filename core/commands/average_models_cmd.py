@@ -13,7 +13,11 @@ def add(sub: argparse._SubParsersAction) -> None:
         "average-models",
         help="one model from the mean of several models' weights (runs from one ancestor)",
     )
-    p.add_argument("models", nargs="+", help="model files of one architecture and scale")
+    p.add_argument(
+        "models",
+        nargs="+",
+        help="model files of one architecture and scale (default: the shipped model)",
+    )
     p.add_argument("--out", required=True, help="where the mean is written (.safetensors)")
     p.add_argument(
         "--weights", nargs="+", type=float, default=None, help="one per model (default equal)"
