@@ -27,7 +27,8 @@ def average_models(
         raise BadRequest("averaging needs at least two models")
     weights = weights or [1.0] * len(paths)
     if len(weights) != len(paths):
-        raise BadRequest(f"{len(weights)} weights for {len(paths)} models: give one per model")
+        given = f"{len(weights)} weight" + ("" if len(weights) == 1 else "s")
+        raise BadRequest(f"{given} for {len(paths)} models: give one per model")
     if any(not math.isfinite(w) or w < 0 for w in weights) or sum(weights) <= 0:
         raise BadRequest("weights must be non-negative numbers, not all zero")
     paths = [default_model_path() if p == "default" else Path(p) for p in paths]
