@@ -295,6 +295,10 @@ def test_torchrun_trains_one_shared_model_on_two_processes(procedural_file, tmp_
         "--json-progress",
         "--threads",
         "1",
+        "--average-from",  # rank 0 alone keeps the mean; the ranks still train one model
+        "5",
+        "--keep",
+        "last",
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     ranks = {f.parent.name: f.read_text()[-1500:] for f in (tmp_path / "ranks").rglob("stderr.log")}
@@ -305,7 +309,7 @@ def test_torchrun_trains_one_shared_model_on_two_processes(procedural_file, tmp_
     assert start["world"] == 2
     assert len(done) == 1, "only rank 0 reports"
     assert done[0]["replicas_in_sync"] is True
-    assert out.exists()
+    assert load_model(out)[3]["averaged_steps"] == 6
 
 
 def test_training_on_one_cluster_uses_only_its_drawings_and_says_so(
