@@ -90,7 +90,7 @@ class Checkpoint:
     ) -> None:
         last = {**info, "step": state["step"], "checkpoint": True}
         save_model(model, self.weights, data.scale, data.description, last)
-        if averaged is not None and state.get("averaged", 0):
+        if averaged is not None and state["averaged"]:
             mean = {**last, "averaged_steps": state["averaged"]}
             save_model(averaged.module, self.average, data.scale, data.description, mean)
         moments = {}
@@ -107,8 +107,9 @@ class Checkpoint:
         averaged: AveragedModel | None = None,
     ) -> dict:
         state = json.loads(self.state.read_text())
+        state.setdefault("averaged", 0)  # a checkpoint from before averaging existed
         model.load_state_dict(load_file(str(self.weights)))
-        if averaged is not None and state.get("averaged", 0):
+        if averaged is not None and state["averaged"]:
             if not self.average.exists():
                 raise BadRequest(f"--resume: {self.average.name} is missing: the mean is lost")
             averaged.module.load_state_dict(load_file(str(self.average)))
@@ -213,7 +214,6 @@ def train(
         if not ckpt.exists():
             raise BadRequest(f"--resume: no checkpoint beside {out} to resume from")
         state = ckpt.read(model, optimizer, averaged)
-        state.setdefault("averaged", 0)  # a checkpoint from before averaging existed
         emit({"event": "resumed", "step": state["step"]})
 
     def average_in() -> None:
@@ -244,7 +244,8 @@ def train(
     def validate_and_save(final: bool = False) -> None:
         if rank != 0:
             return
-        shipped = averaged.module if averaged is not None and state["averaged"] else model
+        in_mean = state["averaged"] if averaged is not None else 0  # steps the mean holds
+        shipped = averaged.module if in_mean else model
         scores = {
             name: evaluate(shipped, seqs, device) for name, seqs in data.valid.items() if seqs
         }
@@ -256,8 +257,8 @@ def train(
             state["best"] = loss if losses else state["best"]
         if improved or not losses or final:
             kept = {**meta, "step": step, "valid": scores, "valid_loss": loss}
-            if shipped is not model:
-                kept["averaged_steps"] = state["averaged"]
+            if in_mean:
+                kept["averaged_steps"] = in_mean
             save_model(shipped, out, data.scale, data.description, kept)
         state["history"].append({"step": step, "valid_loss": loss})
         emit(
@@ -268,7 +269,7 @@ def train(
                 "best": state["best"],
                 "improved": improved,
                 "valid": scores,
-                "averaged_steps": state["averaged"] if shipped is not model else 0,
+                "averaged_steps": in_mean,
             }
         )
 

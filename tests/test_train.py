@@ -52,6 +52,13 @@ def _run(
     return events
 
 
+def _make_the_best_so_far_unbeatable(state_file: Path) -> None:
+    """As if an earlier step had a validation loss no later step can beat."""
+    state = json.loads(state_file.read_text())
+    state["best"] = -1e9
+    state_file.write_text(json.dumps(state))
+
+
 def test_validation_loss_falls_as_it_trains(procedural_file, tmp_path):
     events = _run(_data(procedural_file), tmp_path / "m.safetensors", 60)
     losses = [e["valid_loss"] for e in events if e["event"] == "eval"]
@@ -84,10 +91,7 @@ def test_keep_last_makes_the_final_step_the_output_whatever_its_validation(
 ):
     data, out = _data(procedural_file), tmp_path / "m.safetensors"
     _run(data, out, 20)
-    state_file = tmp_path / "m.state.json"
-    state = json.loads(state_file.read_text())
-    state["best"] = -1e9  # as if an earlier step had been unbeatable: "best" keeps step 20
-    state_file.write_text(json.dumps(state))
+    _make_the_best_so_far_unbeatable(tmp_path / "m.state.json")  # "best" keeps step 20
     _run(data, out, 30, resume=True, keep="last")
     assert load_model(out)[3]["step"] == 30
     kept, last = load_file(str(out)), load_file(str(tmp_path / "m.last.safetensors"))
@@ -100,10 +104,7 @@ def test_keep_last_on_a_finished_run_writes_its_last_step_without_training(
     """How a lever's planned end is kept after the fact: resume the finished run with keep last."""
     data, out = _data(procedural_file), tmp_path / "m.safetensors"
     _run(data, out, 10)
-    state_file = tmp_path / "m.state.json"
-    state = json.loads(state_file.read_text())
-    state["best"] = -1e9  # nothing after step 10 counts as better: "best" stays at step 10
-    state_file.write_text(json.dumps(state))
+    _make_the_best_so_far_unbeatable(tmp_path / "m.state.json")  # "best" stays at step 10
     _run(data, out, 20, resume=True)
     assert load_model(out)[3]["step"] == 10
     events = _run(data, out, 20, resume=True, keep="last")
