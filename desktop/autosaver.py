@@ -24,6 +24,7 @@ class Autosaver:
     def __init__(self) -> None:
         self.enabled = True  # off while another running window of the app owns the save
         self._restored = False  # the save of last time was looked at: it is this window's now
+        self._clean_error: str | None = None  # why the clean close could not be marked
         self._queue = LatestQueue()
         self._thread = threading.Thread(
             target=serve, args=(self._queue, self._save), name="autosave", daemon=True
@@ -59,32 +60,34 @@ class Autosaver:
 
     def submit(self, drawing: Drawing) -> None:
         if self.enabled:
-            self._queue.put("drawing", drawing)
+            self._queue.put("drawing", (drawing, False))
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything submitted is on disk (before a clean close, and in tests)."""
         return self._queue.wait_idle(timeout)
 
-    def stop(self) -> None:
-        self.flush()
+    def finish(self, drawing: Drawing, timeout: float = 10.0) -> str | None:
+        """Stop, and keep `drawing` as closed cleanly if the save is this window's; the error's
+        text if it could not be written. The clean mark goes through the worker, after the save
+        it may be writing: written here, a slow disk could let that older, unmarked save land
+        last, and the next start would take a clean close for a crash."""
+        marking = self._restored and self.enabled
+        if marking:
+            self._clean_error = None
+            self._queue.put("drawing", (drawing, True))  # replaces a save still waiting
+        on_disk = self.flush(timeout)
         self._queue.stop()
         self._thread.join(timeout=5)
+        if marking and not on_disk:
+            return f"the disk did not take it within {timeout:g} s"
+        return self._clean_error if marking else None
 
-    def finish(self, drawing: Drawing) -> str | None:
-        """Stop, and keep `drawing` as closed cleanly if the save is this window's; the error's
-        text if it could not be written."""
-        self.stop()
-        if not (self._restored and self.enabled):
-            return None
+    def _save(self, key: str, request: int, item: tuple[Drawing, bool]) -> None:  # noqa: ARG002 - serve's call
+        drawing, closed_cleanly = item
         try:
-            save_autosave(drawing, closed_cleanly=True)
+            save_autosave(drawing, closed_cleanly=closed_cleanly)
         except OSError as exc:
-            return str(exc)
-        return None
-
-    @staticmethod
-    def _save(key: str, request: int, drawing: Drawing) -> None:  # noqa: ARG004 - serve's call
-        try:
-            save_autosave(drawing)
-        except OSError as exc:  # a full or read-only disk: say so once per failure
-            print(f"latent-sketchbook: could not autosave the drawing: {exc}", file=sys.stderr)
+            if closed_cleanly:
+                self._clean_error = str(exc)  # the window says so in a box
+            else:  # a full or read-only disk: say so once per failure
+                print(f"latent-sketchbook: could not autosave the drawing: {exc}", file=sys.stderr)

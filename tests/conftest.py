@@ -77,6 +77,13 @@ def messages(monkeypatch) -> list[str]:
         monkeypatch.setattr(
             QMessageBox, name, lambda parent, title, text, *a, **k: shown.append(text)
         )
+    # a question nobody expected is recorded and declined: offscreen, its box would wait forever
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda parent, title, text, *a, **k: shown.append(text) or QMessageBox.StandardButton.No,
+    )
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
     return shown
 
 

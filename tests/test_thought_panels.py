@@ -68,7 +68,9 @@ def test_face_arithmetic_needs_its_ends_and_then_answers_live(window, qtbot):
     qtbot.waitUntil(lambda: window.arithmetic.result.drawing is not second, timeout=WAIT)
 
 
-def test_hearted_faces_are_on_the_shelf_and_still_there_next_time(window, qtbot, tmp_path):
+def test_hearted_faces_are_on_the_shelf_and_still_there_next_time(
+    window, qtbot, tmp_path, messages
+):
     from PySide6.QtCore import QSettings
 
     from desktop.app import create_window
@@ -90,6 +92,7 @@ def test_hearted_faces_are_on_the_shelf_and_still_there_next_time(window, qtbot,
     with qtbot.waitSignal(again.ready, timeout=WAIT):
         again.show()
     assert len(again.favourites_panel.grid.faces()) == 3
+    assert messages == []  # nothing asked: the close was a clean one
     again.close()
 
 
