@@ -37,6 +37,10 @@ class ModelConfig:
     # share of the decoder's previous-point inputs blanked while training: the decoder must then
     # take the drawing from z instead of copying its own last step (0 = sketch-rnn as published)
     decoder_input_dropout: float = 0.0
+    # share of those inputs replaced by the decoder's own likeliest guess at that point, from a
+    # first teacher-forced pass (scheduled sampling, in parallel): drawing alone, it is fed its
+    # own slips, and teacher forcing never showed it one (0 = sketch-rnn as published)
+    decoder_own_inputs: float = 0.0
     # share of training drawings whose strokes the encoder sees in a random order while the
     # decoder is still taught them as drawn: z should hold the face, not the order it came in
     stroke_order_shuffle: float = 0.0
@@ -114,6 +118,9 @@ class SketchRNN(nn.Module):
         mu, presig = self.encode(seen, lengths)
         z = mu + torch.exp(presig / 2) * torch.randn_like(mu) if sample else mu
         inputs = batch[:, :-1]
+        q = self.config.decoder_own_inputs
+        if self.training and sample and q > 0:
+            inputs = self._with_own_guesses(inputs, z, q)
         p = self.config.decoder_input_dropout
         if self.training and sample and p > 0:
             keep = torch.rand(inputs.shape[:2], device=inputs.device) >= p
@@ -125,6 +132,25 @@ class SketchRNN(nn.Module):
         )
         kl = -0.5 * torch.mean(1 + presig - mu.pow(2) - presig.exp())
         return {"offsets": offsets_nll, "pen": pen_nll, "kl": kl}
+
+    def _with_own_guesses(self, inputs: torch.Tensor, z: torch.Tensor, share: float):
+        """`inputs` with `share` of its points (never the start token) replaced by what the
+        decoder, teacher-forced, thinks each point is: its likeliest mixture's mean and pen."""
+        with torch.no_grad():
+            guesses = greedy_points(self.decode_teacher_forced(inputs, z), self.config)
+        own = torch.cat([inputs[:, :1], guesses[:, :-1]], dim=1)  # guess t feeds step t + 1
+        swap = torch.rand(inputs.shape[:2], device=inputs.device) < share
+        swap[:, 0] = False
+        return torch.where(swap.unsqueeze(2), own, inputs)
+
+
+def greedy_points(params: torch.Tensor, config: ModelConfig) -> torch.Tensor:
+    """(b, t, 5) stroke-5 points: each step's likeliest mixture mean and likeliest pen state."""
+    pi, mu_x, mu_y, _, _, _, pen_logits = split_params(params, config.num_mixtures)
+    best = pi.argmax(dim=-1, keepdim=True)
+    xy = torch.cat([mu_x.gather(-1, best), mu_y.gather(-1, best)], dim=-1)
+    pen = F.one_hot(pen_logits.argmax(dim=-1), 3).to(xy.dtype)
+    return torch.cat([xy, pen], dim=-1)
 
 
 def split_params(params: torch.Tensor, num_mixtures: int):

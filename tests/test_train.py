@@ -196,6 +196,8 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
         "0.3",
         "--order-shuffle",
         "0.5",
+        "--own-inputs",
+        "0.25",
         "--average-from",
         "15",
         "--keep",
@@ -218,15 +220,24 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
     assert config.kl_tolerance == pytest.approx(0.45)
     assert config.decoder_input_dropout == pytest.approx(0.3)
     assert config.stroke_order_shuffle == pytest.approx(0.5)
+    assert config.decoder_own_inputs == pytest.approx(0.25)
     assert Sketcher.load(out).info["averaged_steps"] == 6
     names = {
         "0.45": "--kl-tolerance",
         "0.3": "--decoder-dropout",
         "0.5": "--order-shuffle",
+        "0.25": "--own-inputs",
         "15": "--average-from",
         "0.9": "--average-decay",
     }
-    bad_values = (("0.45", "-1"), ("0.3", "1.0"), ("0.5", "1.5"), ("15", "25"), ("0.9", "1"))
+    bad_values = (
+        ("0.45", "-1"),
+        ("0.3", "1.0"),
+        ("0.5", "1.5"),
+        ("0.25", "1"),
+        ("15", "25"),
+        ("0.9", "1"),
+    )
     for option, bad in bad_values:
         wrong = [bad if a == option else a for a in cmd]
         refused = subprocess.run(wrong, capture_output=True, text=True, timeout=300)
@@ -261,6 +272,49 @@ def test_decoder_input_dropout_blanks_inputs_only_while_training():
     torch.manual_seed(1)
     b = float(dropped(batch, lengths)["offsets"].detach())
     assert a != b
+
+
+def test_own_inputs_feed_the_decoder_its_own_guesses_only_while_training(monkeypatch):
+    """Scheduled sampling: in training, about the chosen share of the decoder's inputs (never
+    the start token) are its own likeliest guess at that point from a first teacher-forced
+    pass; the rest are the drawing's. Evaluation sees the drawing alone, in one pass."""
+    import dataclasses
+
+    from core.model import PRESETS, SketchRNN, greedy_points
+    from core.strokes import pad_stroke5
+
+    rng = np.random.default_rng(0)
+    seqs = [
+        np.c_[rng.normal(0, 1, (60, 2)), np.eye(3)[[0] * 59 + [1]]].astype(np.float32)
+        for _ in range(8)
+    ]
+    batch, lengths = (torch.from_numpy(a) for a in pad_stroke5(seqs))
+    model = SketchRNN(dataclasses.replace(PRESETS["tiny"], decoder_own_inputs=0.4))
+    seen: list[tuple[torch.Tensor, torch.Tensor]] = []
+    real = model.decode_teacher_forced
+
+    def recording(inputs, z):
+        params = real(inputs, z)
+        seen.append((inputs.detach().clone(), params.detach()))
+        return params
+
+    monkeypatch.setattr(model, "decode_teacher_forced", recording)
+    model.eval()
+    with torch.no_grad():
+        model(batch, lengths, sample=False)
+    assert len(seen) == 1 and torch.equal(seen[0][0], batch[:, :-1])
+    seen.clear()
+    model.train()
+    torch.manual_seed(3)
+    model(batch, lengths)
+    (clean, first), (mixed, _) = seen
+    assert torch.equal(clean, batch[:, :-1])
+    guesses = torch.cat([clean[:, :1], greedy_points(first, model.config)[:, :-1]], dim=1)
+    swapped = (mixed != clean).any(2)
+    assert not swapped[:, 0].any()  # the start token says where a drawing begins
+    assert torch.equal(mixed[swapped], guesses[swapped])
+    assert torch.equal(mixed[~swapped], clean[~swapped])
+    assert 0.3 < float(swapped[:, 1:].float().mean()) < 0.5
 
 
 @pytest.mark.slow

@@ -75,6 +75,14 @@ def add(sub: argparse._SubParsersAction) -> None:
         "preset's or --init's, 0); higher makes reconstructions follow z more than habit",
     )
     p.add_argument(
+        "--own-inputs",
+        type=float,
+        default=None,
+        help="share of the decoder's previous-point inputs replaced in training by its own "
+        "likeliest guess at that point (scheduled sampling; default: the preset's or --init's, "
+        "0); the decoder learns to recover from its own slips, as it must when it draws alone",
+    )
+    p.add_argument(
         "--keep",
         choices=("best", "last"),
         default="best",
@@ -204,6 +212,10 @@ def train_cmd(args: argparse.Namespace) -> int:
         if not 0 <= args.decoder_dropout < 1:
             raise BadRequest("--decoder-dropout must be at least 0 and below 1")
         config = dataclasses.replace(config, decoder_input_dropout=args.decoder_dropout)
+    if args.own_inputs is not None:
+        if not 0 <= args.own_inputs < 1:
+            raise BadRequest("--own-inputs must be at least 0 and below 1")
+        config = dataclasses.replace(config, decoder_own_inputs=args.own_inputs)
     if args.order_shuffle is not None:
         if not 0 <= args.order_shuffle <= 1:
             raise BadRequest("--order-shuffle must be between 0 and 1")
