@@ -80,7 +80,7 @@ class Autosaver:
         self._thread.join(timeout=5)
         if marking and not on_disk:
             return f"the disk did not take it within {timeout:g} s"
-        return self._clean_error if marking else None
+        return self._clean_error  # set only by the clean mark's own write
 
     def _save(self, key: str, request: int, item: tuple[Drawing, bool]) -> None:  # noqa: ARG002 - serve's call
         drawing, closed_cleanly = item

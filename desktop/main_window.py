@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,9 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from core import requests, trace
-from core.errors import SketchbookError
 from core.gc_pauses import freeze_long_lived
-from core.session import End, Session
+from core.session import Session
 from core.strokes import Drawing
 from desktop import keep
 from desktop.arithmetic_panel import ArithmeticPanel
@@ -36,6 +34,7 @@ from desktop.cluster_panel import ClusterPanel
 from desktop.completion_panel import CompletionPanel
 from desktop.drawing_view import DrawingView
 from desktop.favourites_panel import FavouritesPanel
+from desktop.generation_actions import GenerationActions
 from desktop.inference import InferenceService
 from desktop.interpolation_panel import InterpolationPanel
 from desktop.keep import KeepAction
@@ -81,6 +80,7 @@ class MainWindow(QMainWindow):
         from core.favourites import Favourites
 
         self.favourites = Favourites()
+        self.generate = GenerationActions(self)
         self._build_panels()
         build_menus(self)
         self._build_status_bar()
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         recon_box = QGroupBox("The model's reconstruction")
         QVBoxLayout(recon_box).addWidget(self.reconstruction)
         self.cluster_panel = ClusterPanel()
-        self.cluster_panel.neighbourClicked.connect(self.show_dataset_face)
+        self.cluster_panel.neighbourClicked.connect(self.generate.show_dataset_face)
         self.cluster_panel.retrainRequested.connect(self.retrain)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
@@ -155,14 +155,14 @@ class MainWindow(QMainWindow):
         middle_layout.addWidget(self.cluster_panel, 2)
 
         self.map = LatentMap()
-        self.map.cursorMoved.connect(self._walk)
-        self.map.pointClicked.connect(self.show_dataset_face)
+        self.map.cursorMoved.connect(self.generate.walk)
+        self.map.pointClicked.connect(self.generate.show_dataset_face)
         self.map.clusterMenuRequested.connect(self._cluster_menu)
         self.thoughts = ThoughtActions(self)
         self.map.selected.connect(self.thoughts.average_box)
         self.map.setMinimumWidth(320)
         self.space_3d = Latent3D()
-        self.space_3d.pointClicked.connect(self.show_dataset_face)
+        self.space_3d.pointClicked.connect(self.generate.show_dataset_face)
         self.map_tabs = QTabWidget()
         self.map_tabs.setObjectName("mapTabs")
         self.map_tabs.addTab(self.map, "2-D map")
@@ -172,11 +172,11 @@ class MainWindow(QMainWindow):
 
         self.walk_panel = WalkPanel()
         self.interpolation = InterpolationPanel()
-        self.interpolation.interpolateRequested.connect(self.interpolate)
+        self.interpolation.interpolateRequested.connect(self.generate.interpolate)
         self.samples = SamplesPanel()
-        self.samples.samplesRequested.connect(self.sample)
+        self.samples.samplesRequested.connect(self.generate.sample)
         self.completion = CompletionPanel()
-        self.completion.completionRequested.connect(self.complete)
+        self.completion.completionRequested.connect(self.generate.complete)
         self.average = AveragePanel()
         self.average.averageRequested.connect(self.thoughts.average_of)
         self.arithmetic = ArithmeticPanel()
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
     def _show_samples(self, cluster: int = -1) -> None:
         """Switch to the random faces and draw new ones (-1: from the whole prior)."""
         self.tabs.setCurrentWidget(self.samples)
-        self.sample(self.samples.temperature(), cluster)
+        self.generate.sample(self.samples.temperature(), cluster)
 
     def show_collection(self) -> None:
         from core.paths import collection_path
@@ -449,50 +449,6 @@ class MainWindow(QMainWindow):
         self.session.drawing = drawing
         trace.mark("gui: submitted")
         self.service.submit(requests.Analyse(self.workspace, drawing, self.session.drawing_epoch))
-
-    # ================================================================== generating
-    def _walk(self, x: float, y: float) -> None:
-        if self.workspace is not None:
-            places = self.session.walk_to((x, y))
-            self.service.submit(requests.Walk(self.workspace, places))
-
-    def show_dataset_face(self, position: int) -> None:
-        if self.workspace is None:
-            return
-        self.session.select_face(position)
-        self.service.submit(requests.ReconstructFace(self.workspace, position))
-
-    def interpolate(self, a: End, b: End, steps: int) -> None:
-        if self.workspace is None:
-            return
-        try:
-            ends = [self.session.end_source(a), self.session.end_source(b)]
-        except SketchbookError as exc:
-            QMessageBox.information(self, "Interpolate", str(exc))
-            return
-        self.service.submit(requests.Interpolate(self.workspace, *ends, steps))
-
-    def sample(self, temperature: float, cluster: int) -> None:
-        if self.workspace is None:
-            return
-        self.prefs.set("temperature", temperature)
-        self.service.submit(
-            requests.Sample(
-                self.workspace, temperature, None if cluster < 0 else cluster, _fresh_seed()
-            )
-        )
-
-    def complete(self, n: int) -> None:
-        if self.workspace is None:
-            return
-        if self.canvas.is_empty():
-            QMessageBox.information(
-                self, "Finish my face", "Draw part of a face first: there is nothing to finish."
-            )
-            return
-        self.service.submit(
-            requests.Complete(self.workspace, self.canvas.drawing(), n, _fresh_seed())
-        )
 
     # ================================================================== failures, progress
     def _on_failed(self, request_id: int, request, message: str) -> None:
@@ -567,8 +523,3 @@ class MainWindow(QMainWindow):
         if error:
             QMessageBox.warning(self, "Latent Sketchbook", f"Could not save your drawing: {error}")
         super().closeEvent(event)
-
-
-def _fresh_seed() -> int:
-    """Each click on "new faces" shows new ones."""
-    return int(np.random.default_rng().integers(2**31))

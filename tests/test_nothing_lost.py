@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -165,43 +166,46 @@ def test_a_writer_killed_at_any_moment_leaves_whole_files(private_home):
     assert load_autosave() is not None and load_collection(), "only the leftovers went"
 
 
-def _slow_saves(monkeypatch, seconds: float) -> None:
-    """Every save but the clean close's takes `seconds`: a slow disk under the autosave."""
+def _slow_saves(monkeypatch, seconds: float) -> threading.Event:
+    """Every save but the clean close's takes `seconds`: a slow disk under the autosave. The
+    event is set once the first slow save has begun."""
     import desktop.autosaver as autosaver
+
+    writing = threading.Event()
 
     def slow(drawing: Drawing, closed_cleanly: bool = False) -> None:
         if not closed_cleanly:
+            writing.set()
             time.sleep(seconds)
         save_autosave(drawing, closed_cleanly)
 
     monkeypatch.setattr(autosaver, "save_autosave", slow)
+    return writing
 
 
-def _closing_during_a_save(timeout: float) -> tuple[str | None, Drawing]:
+def _closing_during_a_save(writing: threading.Event, timeout: float) -> tuple[str | None, Drawing]:
     from desktop.autosaver import Autosaver
 
     first, last = generate_faces(2, seed=8)
     saver = Autosaver()
     saver.restore(None)  # nothing saved yet: the save is this window's
     saver.submit(first)
-    deadline = time.monotonic() + 10
-    while saver._queue.running() is None and time.monotonic() < deadline:
-        time.sleep(0.005)  # until the worker is writing it
+    assert writing.wait(10)  # the worker is writing it
     return saver.finish(last, timeout=timeout), last
 
 
 def test_a_close_during_a_slow_save_is_marked_clean_after_it(monkeypatch):
     """The older save in flight must not land after the clean mark: the next start would take
     a clean close for a crash and ask (offscreen, a box that waits forever)."""
-    _slow_saves(monkeypatch, 0.5)
-    error, last = _closing_during_a_save(timeout=10)
+    writing = _slow_saves(monkeypatch, 0.5)
+    error, last = _closing_during_a_save(writing, timeout=10)
     saved = load_autosave()
     assert error is None and saved.closed_cleanly
     assert [len(s) for s in saved.drawing.strokes] == [len(s) for s in last.strokes]
 
 
 def test_a_disk_too_slow_to_mark_the_close_says_so(monkeypatch):
-    _slow_saves(monkeypatch, 0.5)
-    error, _ = _closing_during_a_save(timeout=0.05)
+    writing = _slow_saves(monkeypatch, 0.5)
+    error, _ = _closing_during_a_save(writing, timeout=0.05)
     assert error and "did not take it" in error
     assert not load_autosave().closed_cleanly  # the next start offers it back: nothing lost

@@ -1,0 +1,70 @@
+"""What a person asks the model to draw from the window: the face under the map's cursor, a
+dataset face redrawn, interpolations, random faces and completions. Turns the panels' asks into
+requests; the answers come back through the session like every other."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
+
+from core import requests
+from core.errors import SketchbookError
+from core.session import End
+
+
+class GenerationActions(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def walk(self, x: float, y: float) -> None:
+        w = self.window
+        if w.workspace is not None:
+            places = w.session.walk_to((x, y))
+            w.service.submit(requests.Walk(w.workspace, places))
+
+    def show_dataset_face(self, position: int) -> None:
+        w = self.window
+        if w.workspace is None:
+            return
+        w.session.select_face(position)
+        w.service.submit(requests.ReconstructFace(w.workspace, position))
+
+    def interpolate(self, a: End, b: End, steps: int) -> None:
+        w = self.window
+        if w.workspace is None:
+            return
+        try:
+            ends = [w.session.end_source(a), w.session.end_source(b)]
+        except SketchbookError as exc:
+            QMessageBox.information(w, "Interpolate", str(exc))
+            return
+        w.service.submit(requests.Interpolate(w.workspace, *ends, steps))
+
+    def sample(self, temperature: float, cluster: int) -> None:
+        w = self.window
+        if w.workspace is None:
+            return
+        w.prefs.set("temperature", temperature)
+        w.service.submit(
+            requests.Sample(
+                w.workspace, temperature, None if cluster < 0 else cluster, _fresh_seed()
+            )
+        )
+
+    def complete(self, n: int) -> None:
+        w = self.window
+        if w.workspace is None:
+            return
+        if w.canvas.is_empty():
+            QMessageBox.information(
+                w, "Finish my face", "Draw part of a face first: there is nothing to finish."
+            )
+            return
+        w.service.submit(requests.Complete(w.workspace, w.canvas.drawing(), n, _fresh_seed()))
+
+
+def _fresh_seed() -> int:
+    """Each click on "new faces" shows new ones."""
+    return int(np.random.default_rng().integers(2**31))
