@@ -5,7 +5,8 @@ decoder has ended and the whole face is in the view is reported beside it); gene
 second while dragging the map cursor; the longest event-loop stall while the model is busy
 (a 5 ms QTimer heartbeat); and the time from launch to the window shown.
 
-    python -m benchmarks.app_speed [--faces 30] [--data FILE [--clusters 8]] [--while-training] [--json]
+    python -m benchmarks.app_speed [--faces 30] [--data FILE [--clusters 8]] [--while-training]
+        [--tries N] [--json]
 
 --while-training measures the same with the app's own retrain running in the background (its
 child process, as Model > Retrain starts it: one core fewer, nice 10), started once the window
@@ -128,10 +129,15 @@ def launch_time() -> float:
 
 
 def run(
-    n_faces: int = 30, data: str | None = None, clusters: int = 8, while_training: bool = False
+    n_faces: int = 30,
+    data: str | None = None,
+    clusters: int = 8,
+    while_training: bool = False,
+    tries: int | None = None,
 ) -> dict:
     """`data`: open this file instead of the shipped faces (its index cached beforehand, so
-    the figures are about using a big map, not building it)."""
+    the figures are about using a big map, not building it). `tries`: Model > Reconstruction
+    set to this many (default: the app's)."""
     from core.formats import read_dataset
     from core.resources import sample_faces_path
     from desktop.app import create_window
@@ -146,6 +152,8 @@ def run(
             cached = os.path.join(os.environ["SKETCHBOOK_BENCH_HOME"], "cache")
             os.symlink(cached, os.path.join(home, "cache"))
         settings.setValue("clusters", str(clusters))
+    if tries is not None:
+        settings.setValue("tries", str(tries))
     window = create_window(data=data, settings=settings)
     window.resize(1320, 900)
     window.show()
@@ -342,9 +350,12 @@ def main() -> None:
     parser.add_argument(
         "--while-training", action="store_true", help="with the app's own retrain running"
     )
+    parser.add_argument(
+        "--tries", type=int, default=None, help="reconstructions from this many decodes (1/4/8/16)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = run(args.faces, args.data, args.clusters, args.while_training)
+    results = run(args.faces, args.data, args.clusters, args.while_training, args.tries)
     if args.json:
         print(json.dumps(results))
         return

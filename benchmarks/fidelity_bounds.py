@@ -1,6 +1,6 @@
 """Where the fidelity is lost: the encoder or the decoder? Two measurements on the 60 held-out
 real faces, each scored by self-retrieval as `benchmarks.retrieval` scores the app's own
-reconstructions (T=0.1, seed 0):
+reconstructions (T=0.1, seed 0, the nearest of the app's tries):
 
 - **z fitted per face**: start from the encoder's mu and move z by Adam steps to maximise that
   face's own teacher-forced likelihood, then decode. No encoder can give a z the decoder likes
@@ -63,7 +63,7 @@ def fitted_z(sketcher: Sketcher, held: list[Drawing], steps: int) -> dict:
     with torch.no_grad():
         params = sketcher.model.decode_teacher_forced(batch[:, :-1], z)
         nll = sum(reconstruction_loss(params, batch[:, 1:], lengths, sketcher.config.num_mixtures))
-        faces = run_to_end(sketcher.reconstruct_stream(z.detach(), limits))
+        faces = run_to_end(sketcher.reconstruct_stream(z.detach(), limits, held))
     return {
         "steps": steps,
         "teacher_forced_nll": round(float(nll), 3),

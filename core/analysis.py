@@ -9,6 +9,7 @@ import numpy as np
 
 from core import trace
 from core.latent import LatentIndex
+from core.metrics import DEFAULT_TRIES
 from core.streams import Stream, run_to_end
 from core.strokes import Drawing
 
@@ -33,7 +34,11 @@ class Analysis:
 
 
 def analyse_stream(
-    sketcher: Sketcher, index: LatentIndex, drawing: Drawing, neighbours: int = NEIGHBOURS_SHOWN
+    sketcher: Sketcher,
+    index: LatentIndex,
+    drawing: Drawing,
+    neighbours: int = NEIGHBOURS_SHOWN,
+    tries: int = DEFAULT_TRIES,
 ) -> Stream[Analysis, Analysis]:
     """Encode, reconstruct (exactly what `Sketcher.reconstruct` gives), cluster, place on the
     map and find the nearest dataset drawings. Raises BadDrawing for an empty drawing.
@@ -58,7 +63,7 @@ def analyse_stream(
         "neighbours": np.zeros(0, int),
     }
     trace.mark("worker: cluster, map")
-    stream = sketcher.reconstruct_stream(mu_t, limits)
+    stream = sketcher.reconstruct_stream(mu_t, limits, [drawing], tries=tries)
     while True:
         try:
             first = next(stream)
@@ -76,7 +81,11 @@ def analyse_stream(
 
 
 def analyse(
-    sketcher: Sketcher, index: LatentIndex, drawing: Drawing, neighbours: int = NEIGHBOURS_SHOWN
+    sketcher: Sketcher,
+    index: LatentIndex,
+    drawing: Drawing,
+    neighbours: int = NEIGHBOURS_SHOWN,
+    tries: int = DEFAULT_TRIES,
 ) -> Analysis:
     """`analyse_stream`'s final answer."""
-    return run_to_end(analyse_stream(sketcher, index, drawing, neighbours))
+    return run_to_end(analyse_stream(sketcher, index, drawing, neighbours, tries))

@@ -7,6 +7,11 @@ import numpy as np
 
 from core.strokes import Drawing, normalize
 
+# a reconstruction is the nearest to its drawing of this many decodes of its mu: one decode at
+# T=0.1 is a typical face more often than that face (README, "The closest of sixteen tries")
+DEFAULT_TRIES = 16
+MAX_TRIES = 64  # each try is a row of the decoder's batch
+
 
 def resample(drawing: Drawing, n: int = 96) -> np.ndarray:
     """`n` points spread evenly along the ink of a drawing fitted into a unit box."""
@@ -58,3 +63,11 @@ def self_retrieval(
     """How often a reconstruction's own original is among the `top` originals nearest to it."""
     ranks, _ = retrieval_ranks(originals, reconstructions, n)
     return float((ranks < top).mean()) if len(ranks) else 0.0
+
+
+def nearest_try(drawing: Drawing, tries: list[Drawing], n: int = 96) -> int:
+    """Which of several decodes of one drawing's z is nearest that drawing (the first of equals;
+    an empty try is never nearer than one with ink)."""
+    target = resample(drawing, n)
+    distances = [chamfer(resample(t, n), target) for t in tries]
+    return int(np.argmin(distances))

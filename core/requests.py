@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from core.errors import BadRequest
+from core.metrics import DEFAULT_TRIES
 from core.strokes import Drawing
 
 if TYPE_CHECKING:
@@ -120,11 +121,14 @@ class Analyse(OnWorkspace):
 
     drawing: Drawing
     epoch: int  # the session's drawing epoch when asked: a cleared canvas drops the answer
+    tries: int = DEFAULT_TRIES  # decodes of its z; the one nearest the drawing is shown
 
     def run(self, report: Progress) -> Any:
         from core.analysis import analyse_stream
 
-        return analyse_stream(self.workspace.sketcher, self.workspace.index, self.drawing)
+        return analyse_stream(
+            self.workspace.sketcher, self.workspace.index, self.drawing, tries=self.tries
+        )
 
     def wanted_by(self, session: Session) -> bool:
         return super().wanted_by(session) and session.drawing_epoch == self.epoch
@@ -159,9 +163,11 @@ class ReconstructFace(OnWorkspace):
     priority: ClassVar[int] = 3
 
     position: int
+    tries: int = DEFAULT_TRIES
 
     def run(self, report: Progress) -> Drawing:
-        return self.workspace.sketcher.reconstruct([self.workspace.drawings[self.position]])[0]
+        face = self.workspace.drawings[self.position]
+        return self.workspace.sketcher.reconstruct([face], tries=self.tries)[0]
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
         session.show_face_reconstruction(self.workspace.index.keys[self.position], answer)

@@ -18,11 +18,12 @@ from core import trace
 from core.canonical_memo import CanonicalMemo
 from core.device import pick_device
 from core.errors import BadDrawing
+from core.metrics import DEFAULT_TRIES, nearest_try
 from core.model import DecoderStepper, SketchRNN
 from core.modelfile import load_model
 from core.packed import PackedDrawings, canonical_packed, fitted_packed, pack
 from core.resources import default_model_path
-from core.streams import Stream, run_to_end
+from core.streams import Stream, map_early, run_to_end
 from core.strokes import (
     Drawing,
     canonical,
@@ -46,6 +47,26 @@ ENCODE_STEPS_PER_BATCH = 256 * 60
 SEQUENCES_PER_STEP = 20_000  # model sequences of a pack built between two pauses
 RECON_LENGTH_FACTOR = 1.5
 RECON_LENGTH_SLACK = 10
+
+
+def sampling_noise(seed: int | None, limit: int, rows: int = 1, tries: int = 1) -> torch.Tensor:
+    """The random numbers a sampled decode uses, (limit, tries * rows, 4), try by try: per step
+    two uniforms (mixture, pen) and two normals (the offset). The first try's are drawn first,
+    so a decode with more tries keeps the one-try decode as its first try, exactly."""
+    gen = torch.Generator()
+    gen.manual_seed(seed if seed is not None else int(torch.randint(0, 2**31, (1,))))
+    parts = [(rows, 1)] + ([(rows, tries - 1)] if tries > 1 else [])
+    blocks = [
+        torch.cat(
+            [
+                torch.rand(limit, n * k, 2, generator=gen),
+                torch.randn(limit, n * k, 2, generator=gen),
+            ],
+            2,
+        )
+        for n, k in parts
+    ]
+    return torch.cat(blocks, 1)
 
 
 def model_sequence(
@@ -286,18 +307,28 @@ class Sketcher:
     ) -> Stream[list[Drawing], list[Drawing]]:
         """Step the decoder; each row ends at its end token, or at its own limit if given."""
         limit = max_len or self.config.max_len
-        noise = None
-        if not greedy:
-            gen = torch.Generator()
-            gen.manual_seed(seed if seed is not None else int(torch.randint(0, 2**31, (1,))))
-            rows = len(point) if independent else 1
-            noise = torch.cat(
-                [
-                    torch.rand(limit, rows, 2, generator=gen),
-                    torch.randn(limit, rows, 2, generator=gen),
-                ],
-                2,
-            ).to(self.device)
+        rows = len(point) if independent else 1
+        noise = None if greedy else self._noise(seed, limit, rows)
+        return self._stream_with(stepper, point, prefixes, temperature, limit, noise, row_limits)
+
+    def _noise(self, seed: int | None, limit: int, rows: int, tries: int = 1) -> torch.Tensor:
+        """`sampling_noise` for the first `limit` steps, drawn for the model's whole length
+        first: step i's numbers never depend on how long the longest face of a batch may be,
+        so a reconstruction is the same alone as beside others."""
+        return sampling_noise(seed, max(limit, self.config.max_len), rows, tries)[:limit]
+
+    def _stream_with(
+        self,
+        stepper: DecoderStepper,
+        point: torch.Tensor,
+        prefixes: list[np.ndarray | None],
+        temperature: float,
+        limit: int,
+        noise: torch.Tensor | None,
+        row_limits: list[int] | None = None,
+    ) -> Stream[list[Drawing], list[Drawing]]:
+        """`_stream` with its random numbers given: (limit, 1 or rows, 4), None for greedy."""
+        noise = None if noise is None else noise.to(self.device)
         parts = []
         for rows in stepper.chunks(point, noise, temperature, limit):
             parts.append(rows)
@@ -363,9 +394,11 @@ class Sketcher:
         temperature: float = DEFAULT_TEMPERATURE,
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
+        tries: int = DEFAULT_TRIES,
     ) -> list[Drawing]:
-        """What the model makes of each drawing: decode its mu (the app shows exactly this)."""
-        return self.encode_and_reconstruct(drawings, temperature, greedy, seed)[1]
+        """What the model makes of each drawing: its mu decoded `tries` times, the try nearest
+        the drawing kept (the app shows exactly this)."""
+        return self.encode_and_reconstruct(drawings, temperature, greedy, seed, tries)[1]
 
     @torch.inference_mode()
     def encode_and_reconstruct(
@@ -374,11 +407,13 @@ class Sketcher:
         temperature: float = DEFAULT_TEMPERATURE,
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
+        tries: int = DEFAULT_TRIES,
     ) -> tuple[np.ndarray, list[Drawing]]:
         """mu of each drawing and its reconstruction, which is at most RECON_LENGTH_FACTOR times
         the drawing's own length (each row's limit is its own: the batch never changes a face)."""
         mu, limits = self.encode_for_reconstruction(drawings)
-        faces = run_to_end(self.reconstruct_stream(mu, limits, temperature, greedy, seed))
+        stream = self.reconstruct_stream(mu, limits, drawings, temperature, greedy, seed, tries)
+        faces = run_to_end(stream)
         return mu.cpu().numpy(), faces
 
     @torch.inference_mode()
@@ -399,9 +434,48 @@ class Sketcher:
         self,
         mu: torch.Tensor,
         limits: list[int],
+        originals: list[Drawing],
         temperature: float = DEFAULT_TEMPERATURE,
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
+        tries: int = DEFAULT_TRIES,
     ) -> Stream[list[Drawing], list[Drawing]]:
-        """The second half, as a stream (see `decode_stream`): decode each mu up to its limit."""
-        return self.decode_stream(mu, temperature, greedy, seed, max(limits), limits)
+        """The second half, as a stream (see `decode_stream`): decode each mu up to its limit,
+        `tries` times with different random numbers, and keep the try nearest its drawing
+        (`core.metrics.nearest_try`). The early answer is each face's first try, which is also
+        the whole answer with one try. Greedy decoding has only one try to give."""
+        tries = 1 if greedy else tries
+        if tries == 1:
+            return self.decode_stream(mu, temperature, greedy, seed, max(limits), limits)
+        return self._tries_stream(mu, limits, originals, temperature, seed, tries)
+
+    def _tries_stream(
+        self,
+        mu: torch.Tensor,
+        limits: list[int],
+        originals: list[Drawing],
+        temperature: float,
+        seed: int | None,
+        tries: int,
+    ) -> Stream[list[Drawing], list[Drawing]]:
+        z = mu.repeat_interleave(tries, 0)  # row b * tries + k: face b's try k
+        start = torch.zeros(len(z), 5, device=self.device)
+        start[:, 2] = 1.0
+        limit = min(max(limits), self.config.max_len)
+        noise = self._noise(seed, limit, 1, tries).repeat(1, len(mu), 1)
+        candidates = yield from map_early(
+            self._stream_with(
+                DecoderStepper(self.model, z),
+                start,
+                [None] * len(z),
+                temperature,
+                limit,
+                noise,
+                [n for n in limits for _ in range(tries)],
+            ),
+            lambda rows: rows[::tries],
+        )
+        return [
+            candidates[b * tries + nearest_try(drawing, candidates[b * tries : (b + 1) * tries])]
+            for b, drawing in enumerate(originals)
+        ]

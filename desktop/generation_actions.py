@@ -29,7 +29,7 @@ class GenerationActions(QObject):
         if w.workspace is None:
             return
         w.session.select_face(position)
-        w.service.submit(requests.ReconstructFace(w.workspace, position))
+        w.service.submit(requests.ReconstructFace(w.workspace, position, w.prefs.tries))
 
     def interpolate(self, a: End, b: End, steps: int) -> None:
         w = self.window

@@ -143,7 +143,8 @@ class MainWindow(QMainWindow):
         self.reconstruction.setObjectName("reconstructionView")
         self.reconstruction.setAccessibleName("The model's reconstruction of your drawing")
         self.reconstruction.setMinimumSize(220, 220)
-        recon_box = QGroupBox("The model's reconstruction")
+        recon_box = self.recon_box = QGroupBox()
+        self._title_reconstruction()
         QVBoxLayout(recon_box).addWidget(self.reconstruction)
         self.cluster_panel = ClusterPanel()
         self.cluster_panel.neighbourClicked.connect(self.generate.show_dataset_face)
@@ -263,6 +264,17 @@ class MainWindow(QMainWindow):
         remembered, and kept when the model changes (after a retrain too)."""
         self.prefs.set("clusters", value)
         self.reindex()
+
+    def set_tries(self, value: str) -> None:
+        """Reconstruct from this many decodes (remembered); the drawing is redrawn at once."""
+        self.prefs.set("tries", value)
+        self._title_reconstruction()
+        self.analyse_now()
+
+    def _title_reconstruction(self) -> None:
+        tries = self.prefs.tries
+        how = "its first try" if tries == 1 else f"the closest of {tries} tries"
+        self.recon_box.setTitle(f"The model's reconstruction: {how}")
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -448,7 +460,8 @@ class MainWindow(QMainWindow):
         drawing = self.canvas.drawing()
         self.session.drawing = drawing
         trace.mark("gui: submitted")
-        self.service.submit(requests.Analyse(self.workspace, drawing, self.session.drawing_epoch))
+        epoch = self.session.drawing_epoch
+        self.service.submit(requests.Analyse(self.workspace, drawing, epoch, self.prefs.tries))
 
     # ================================================================== failures, progress
     def _on_failed(self, request_id: int, request, message: str) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from desktop.choice_menu import fill_choice_menu
 from desktop.keep import KeepAction
 from desktop.library_menu import LibraryMenu
-from desktop.preferences import CLUSTER_COUNTS
+from desktop.preferences import CLUSTER_COUNTS, TRIES_OFFERED
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
@@ -110,4 +110,12 @@ def _map_menus(w: MainWindow) -> None:
         w.prefs.clusters,
         w.set_clusters,
         "clusters",
+    )
+    fill_choice_menu(
+        w.model_menu.addMenu("Reconstruction"),
+        [("1", "The model's first try")]
+        + [(str(t), f"Closest to the drawing of {t} tries") for t in TRIES_OFFERED if t > 1],
+        str(w.prefs.tries),
+        w.set_tries,
+        "tries",
     )

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings
 
 RECENT = 8  # datasets under File > Open recent
 CLUSTER_COUNTS = range(2, 13)  # what Model > Number of clusters offers besides automatic
+TRIES_OFFERED = (1, 4, 8, 16)  # Model > Reconstruction: decodes a reconstruction is chosen from
 LIVE_MS = 120  # analysis rate while a stroke is still being drawn
 START_DELAY_MS = 150  # the model loads this long after the window is on screen
 DEFAULT_SIZE = (1320, 900)
@@ -37,6 +38,14 @@ class Preferences:
     @property
     def k(self) -> int | str:
         return int(self.clusters) if self.clusters.isdigit() else "auto"
+
+    @property
+    def tries(self) -> int:
+        """How many decodes a reconstruction is chosen from (Model > Reconstruction)."""
+        from core.metrics import DEFAULT_TRIES
+
+        chosen = str(self.settings.value("tries", DEFAULT_TRIES))
+        return int(chosen) if chosen in {str(t) for t in TRIES_OFFERED} else DEFAULT_TRIES
 
     def recent(self, kind: str) -> list[str]:
         return list(self.settings.value(f"recent_{kind}") or [])

@@ -168,6 +168,22 @@ def test_an_output_place_that_cannot_exist_gives_one_line(
     assert err.count("\n") == 1 and err.startswith("sketchbook reconstruct: ")
 
 
+def test_reconstruct_tries_out_of_range_gives_one_line_and_a_good_count_works(
+    tiny_model, tmp_path, capsys, procedural_file
+):
+    from core.formats import read_dataset
+
+    argv = ["reconstruct", "--model", str(tiny_model), "--data", str(procedural_file)]
+    out = tmp_path / "redrawn.ndjson"
+    for bad in ("0", "65"):
+        assert main([*argv, "--tries", bad, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "--tries must be 1 to 64" in err
+    assert not out.exists()
+    assert main([*argv, "--tries", "3", "--limit", "2", "--out", str(out)]) == 0
+    assert len(read_dataset(out).drawings()) == 2
+
+
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

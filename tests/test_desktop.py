@@ -276,6 +276,45 @@ def test_the_chosen_number_of_clusters_is_used_remembered_and_kept_for_a_new_mod
     again.close()
 
 
+def test_the_reconstruction_is_chosen_from_the_tries_the_person_picked_and_remembered(
+    window, qtbot, tiny_model, procedural_file
+):
+    """Model > Reconstruction: the model's first try, or the closest of several; the drawing
+    is redrawn at once and the choice is kept for the next start."""
+    from PySide6.QtGui import QAction
+
+    from core.metrics import DEFAULT_TRIES
+
+    face = generate_faces(1, seed=23)[0]
+    with qtbot.waitSignal(window.analysisShown, timeout=WAIT):
+        draw(window.canvas, face)
+    qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
+    sketcher, drawing = window.workspace.sketcher, window.session.drawing
+    assert window.findChild(QAction, f"tries_{DEFAULT_TRIES}").isChecked()
+
+    def shown_is(expected) -> bool:
+        shown = window.reconstruction.drawing
+        if shown is None or shown.num_points != expected.num_points:
+            return False
+        return np.allclose(shown.points(), expected.points(), atol=1e-4)
+
+    assert shown_is(sketcher.reconstruct([drawing])[0]), "the app shows what reconstruct gives"
+    for tries in (1, 4):
+        expected = sketcher.reconstruct([drawing], tries=tries)[0]
+        assert not shown_is(expected), "this face's nearest try is not its first"
+        window.findChild(QAction, f"tries_{tries}").trigger()
+        qtbot.waitUntil(lambda e=expected: shown_is(e), timeout=WAIT)
+        said = "its first try" if tries == 1 else f"the closest of {tries} tries"
+        assert window.recon_box.title().endswith(said)
+    assert window.prefs.value("tries") == "4"
+    again = create_window(
+        model=str(tiny_model), data=str(procedural_file), settings=window.prefs.settings
+    )
+    qtbot.addWidget(again)
+    assert again.findChild(QAction, "tries_4").isChecked() and again.prefs.tries == 4
+    again.close()
+
+
 def test_loading_can_be_cancelled_and_the_open_dataset_stays(
     window, qtbot, procedural_file, tmp_path
 ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.faces import generate_faces
-from core.metrics import chamfer, resample, self_retrieval
+from core.metrics import chamfer, nearest_try, resample, self_retrieval
 
 
 def test_resampling_spreads_points_along_the_ink_in_a_unit_box():
@@ -28,3 +28,11 @@ def test_shuffled_reconstructions_are_not_retrieved():
     assert self_retrieval(faces, shuffled) == 0.0
     assert self_retrieval(faces, shuffled, top=12) == 1.0
     assert np.isinf(chamfer(np.zeros((0, 2)), resample(faces[0])))
+
+
+def test_the_nearest_try_is_the_one_most_like_the_drawing_and_never_an_empty_one():
+    face, other = generate_faces(2, seed=6)
+    nudged = face.with_strokes([s + 1.5 for s in face.strokes])
+    empty = face.with_strokes([])
+    assert nearest_try(face, [other, empty, nudged, other]) == 2
+    assert nearest_try(face, [empty, other]) == 1

@@ -142,6 +142,13 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--data", required=True)
     p.add_argument("--temperature", type=float, default=None)
     p.add_argument("--greedy", action="store_true")
+    p.add_argument(
+        "--tries",
+        type=int,
+        default=None,
+        help="decodes of each drawing's z, the one nearest the drawing kept (default 16, as the "
+        "app; 1: the model's first try)",
+    )
     p.add_argument("--limit", type=int, default=None, help="only the first N drawings")
     p.add_argument(
         "--out", required=True, help=".ndjson, or .png (originals beside reconstructions)"
@@ -301,9 +308,13 @@ def eval_cmd(args: argparse.Namespace) -> int:
 
 def reconstruct_cmd(args: argparse.Namespace) -> int:
     from core.formats import read_dataset, write_ndjson
+    from core.metrics import DEFAULT_TRIES, MAX_TRIES
     from core.render import save_grid
     from core.sketcher import DEFAULT_TEMPERATURE, Sketcher
 
+    tries = args.tries if args.tries is not None else DEFAULT_TRIES
+    if not 1 <= tries <= MAX_TRIES:
+        raise BadRequest(f"--tries must be 1 to {MAX_TRIES}, not {tries}")
     sk = Sketcher.load(args.model, device=args.device)
     drawings = [d for d in read_dataset(args.data).drawings() if not d.is_empty]
     if args.limit:
@@ -314,7 +325,7 @@ def reconstruct_cmd(args: argparse.Namespace) -> int:
     out = []
     for start in range(0, len(drawings), 64):
         out += sk.reconstruct(
-            drawings[start : start + 64], temperature=temperature, greedy=args.greedy
+            drawings[start : start + 64], temperature=temperature, greedy=args.greedy, tries=tries
         )
     for original, redrawn in zip(drawings, out, strict=True):
         redrawn.key = original.key
