@@ -97,8 +97,9 @@ class DrawingView(QWidget):
         self.update()
 
     def extend_drawing(self, drawing: Drawing) -> None:
-        """The same drawing with more points (a reconstruction the decoder was still drawing):
-        the animation goes on from where it is instead of starting again."""
+        """The whole of a reconstruction the decoder was still drawing (the nearest of its
+        tries, whose first few points may differ from the first try's shown so far): the
+        animation goes on from where it is instead of starting again."""
         if not self.animate or self.drawing is None:
             self.set_drawing(drawing)
             return
