@@ -65,9 +65,16 @@ def self_retrieval(
     return float((ranks < top).mean()) if len(ranks) else 0.0
 
 
-def nearest_try(drawing: Drawing, tries: list[Drawing], n: int = 96) -> int:
-    """Which of several decodes of one drawing's z is nearest that drawing (the first of equals;
-    an empty try is never nearer than one with ink)."""
+def nearest_try(drawing: Drawing, tries: list[Drawing], finished: list[bool], n: int = 96) -> int:
+    """Which of several decodes of one drawing's z is nearest that drawing (chamfer). A try
+    that ran to its length limit (it circled instead of ending: often the head traced again
+    and again with a knot of ink, which lies on the drawing's outline and so looks near while
+    it has no eyes or mouth) is chosen only if none ended. The first of equals; never an
+    empty try while one has ink."""
     target = resample(drawing, n)
-    distances = [chamfer(resample(t, n), target) for t in tries]
+    distances = np.array([chamfer(resample(t, n), target) for t in tries])
+    distances[~np.asarray(finished, bool)] += UNFINISHED
     return int(np.argmin(distances))
+
+
+UNFINISHED = 1e3  # added to a try that never ended: any finished try comes first

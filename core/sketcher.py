@@ -444,7 +444,7 @@ class Sketcher:
         `tries` times with different random numbers, and keep the try nearest its drawing
         (`core.metrics.nearest_try`). The early answer is each face's first try, which is also
         the whole answer with one try. Greedy decoding has only one try to give."""
-        tries = 1 if greedy else tries
+        tries = 1 if greedy else max(1, tries)
         if tries == 1:
             return self.decode_stream(mu, temperature, greedy, seed, max(limits), limits)
         return self._tries_stream(mu, limits, originals, temperature, seed, tries)
@@ -475,7 +475,9 @@ class Sketcher:
             ),
             lambda rows: rows[::tries],
         )
-        return [
-            candidates[b * tries + nearest_try(drawing, candidates[b * tries : (b + 1) * tries])]
-            for b, drawing in enumerate(originals)
-        ]
+        chosen = []
+        for b, drawing in enumerate(originals):
+            mine = candidates[b * tries : (b + 1) * tries]
+            finished = [t.num_points < limits[b] for t in mine]
+            chosen.append(mine[nearest_try(drawing, mine, finished)])
+        return chosen

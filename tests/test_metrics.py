@@ -34,5 +34,11 @@ def test_the_nearest_try_is_the_one_most_like_the_drawing_and_never_an_empty_one
     face, other = generate_faces(2, seed=6)
     nudged = face.with_strokes([s + 1.5 for s in face.strokes])
     empty = face.with_strokes([])
-    assert nearest_try(face, [other, empty, nudged, other]) == 2
-    assert nearest_try(face, [empty, other]) == 1
+    assert nearest_try(face, [other, empty, nudged, other], [True] * 4) == 2
+    assert nearest_try(face, [empty, other], [True, True]) == 1
+
+
+def test_a_try_that_never_ended_is_chosen_only_if_none_did():
+    face, other = generate_faces(2, seed=6)
+    assert nearest_try(face, [other, face], [True, False]) == 0
+    assert nearest_try(face, [other, face], [False, False]) == 1

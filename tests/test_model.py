@@ -215,23 +215,28 @@ def test_a_reconstruction_is_the_same_alone_as_beside_a_longer_face(sketcher: Sk
 
 
 def test_a_reconstruction_is_the_try_nearest_its_drawing(sketcher: Sketcher):
-    """Several decodes of one z differ; the face shown is the one most like the drawing, so it
-    is never further from it than the model's first try (which is one of the tries), and
-    over a few seeds it is nearer on average."""
+    """Several decodes of one z differ; the face shown is the one most like the drawing
+    (`core.metrics.nearest_try`), so it is never further from it than the model's first try,
+    which is one of the tries, unless the first try never ended and the shown one did."""
     from core.metrics import chamfer, resample
+    from core.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK
 
     faces = generate_faces(8, seed=8)
-    first_d, nearest_d = [], []
+    most, slack = sketcher.config.max_len, RECON_LENGTH_SLACK
+    limits = [
+        min(most, int(RECON_LENGTH_FACTOR * len(model_sequence(f, sketcher.scale, most))) + slack)
+        for f in faces
+    ]
+    changed = 0
     for seed in range(4):
         first = sketcher.reconstruct(faces, temperature=0.5, seed=seed, tries=1)
         nearest = sketcher.reconstruct(faces, temperature=0.5, seed=seed, tries=6)
-        for face, a, b in zip(faces, first, nearest, strict=True):
-            first_d.append(chamfer(resample(a), resample(face)))
-            nearest_d.append(chamfer(resample(b), resample(face)))
-    first_d, nearest_d = np.array(first_d), np.array(nearest_d)
-    assert (nearest_d <= first_d + 1e-9).all()
-    assert (nearest_d < first_d).sum() >= 4, "other tries are often nearer than the first"
-    assert nearest_d.mean() < first_d.mean()
+        for face, limit, a, b in zip(faces, limits, first, nearest, strict=True):
+            rank_a = (a.num_points >= limit, chamfer(resample(a), resample(face)))
+            rank_b = (b.num_points >= limit, chamfer(resample(b), resample(face)))
+            assert rank_b <= rank_a
+            changed += rank_b < rank_a
+    assert changed >= 4, "other tries are often nearer than the first"
     greedy = sketcher.reconstruct(faces[:2], greedy=True, tries=6)  # one try to give
     for a, b in zip(greedy, sketcher.reconstruct(faces[:2], greedy=True, tries=1), strict=True):
         np.testing.assert_array_equal(a.points(), b.points())
