@@ -9,12 +9,12 @@ perfect round trip would score. It is not 100% (a point's z can sit nearer anoth
 centre than its neighbours' on the map) and it moves with each model's own clustering, so a
 model's agreement reads best against its own ceiling.
 
-`--tries N` asks what the app does not do yet: each place's z decoded N times (seeds apart),
-and the try whose own encoding lands nearest that z kept (the model's own judgement; no
-drawing exists on the map), as a walked face could be refined once the cursor rests.
+Each place's face is the one the app shows once the cursor rests there (`core.rest_face`: of
+sixteen tries, the one whose own encoding lands nearest the place's z); `--tries 1` scores the
+single try the app shows while the cursor moves.
 
     python -m benchmarks.map_walk [--model default] [--data FILE] [--clusters 6] [--grid 14]
-        [--map pca|umap] [--first-seed 0] [--tries 1]
+        [--map pca|umap] [--first-seed 0] [--tries 16]
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import numpy as np
 
 from benchmarks.errors import run_main
 from core.latent import LatentIndex
+from core.requests import WALK_TEMPERATURE
+from core.rest_face import REST_TRIES, faces_at_rest
 from core.sketcher import Sketcher
 from core.workspace import load_workspace
 
@@ -39,7 +41,7 @@ def run(
     grid: int = 14,
     projection: str = "pca",
     first_seed: int = 0,
-    tries: int = 1,
+    tries: int = REST_TRIES,
 ) -> dict:
     ws = load_workspace(model, data, clusters, device="cpu", projection=projection)
     index, sketcher = ws.index, ws.sketcher
@@ -79,33 +81,27 @@ SEEDS = 5
 
 
 def landed(
-    sketcher: Sketcher, index: LatentIndex, z: np.ndarray, seed: int, tries: int = 1
+    sketcher: Sketcher, index: LatentIndex, z: np.ndarray, seed: int, tries: int = REST_TRIES
 ) -> np.ndarray:
-    """The cluster each decoded face is assigned to when encoded again (-1: an empty face,
-    which counts as a miss). With several tries, each place's face is the try whose encoding
-    is nearest its z (try k decoded with seed `seed + 1000 * k`)."""
-    best = np.full(len(z), np.inf)
-    mu_best = np.zeros_like(z)
-    for k in range(tries):
-        faces = decode_all(sketcher, z, seed + 1000 * k)
-        drawn = [i for i, f in enumerate(faces) if not f.is_empty]
-        if not drawn:
-            continue
-        mu = sketcher.encode_many([faces[i] for i in drawn])
-        distance = ((mu - z[drawn]) ** 2).sum(1)
-        nearer = distance < best[drawn]
-        best[np.array(drawn)[nearer]] = distance[nearer]
-        mu_best[np.array(drawn)[nearer]] = mu[nearer]
-    got = np.full(len(z), -1)
-    drawn = np.flatnonzero(np.isfinite(best))
-    got[drawn] = [a.cluster for a in index.assign(mu_best[drawn])]
+    """The cluster each place's face is assigned to when encoded again (-1: an empty face,
+    which counts as a miss)."""
+    faces = decode_all(sketcher, z, seed, tries)
+    drawn = [i for i, f in enumerate(faces) if not f.is_empty]
+    got = np.full(len(faces), -1)
+    got[drawn] = [a.cluster for a in index.assign(sketcher.encode_many([faces[i] for i in drawn]))]
     return got
 
 
-def decode_all(sketcher: Sketcher, z: np.ndarray, seed: int = 0, batch: int = 32):
+def decode_all(sketcher: Sketcher, z: np.ndarray, seed: int = 0, tries: int = 1, batch: int = 32):
+    """Each place's face as the app shows it: one try while the cursor moves, the kept one of
+    `tries` once it rests."""
     out = []
     for start in range(0, len(z), batch):
-        out += sketcher.decode(z[start : start + batch], temperature=0.05, seed=seed)
+        part = z[start : start + batch]
+        if tries == 1:
+            out += sketcher.decode(part, temperature=WALK_TEMPERATURE, seed=seed)
+        else:
+            out += faces_at_rest(sketcher, part, WALK_TEMPERATURE, seed, tries)
     return out
 
 
@@ -120,7 +116,7 @@ def main() -> None:
         "--first-seed", type=int, default=0, help="decode with seeds N..N+4 (5: fresh draws)"
     )
     parser.add_argument(
-        "--tries", type=int, default=1, help="keep the try whose encoding is nearest the place's z"
+        "--tries", type=int, default=REST_TRIES, help="1: the face while the cursor moves"
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

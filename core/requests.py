@@ -156,6 +156,27 @@ class Walk(OnWorkspace):
 
 
 @dataclass(frozen=True, eq=False)
+class WalkRest(OnWorkspace):
+    """The face at the cursor's place once it rests (`core.rest_face`): of sixteen tries, the
+    one the model itself puts back nearest that place; shown only if the cursor is still there."""
+
+    key: ClassVar[str] = "walk-rest"
+    priority: ClassVar[int] = 2
+    overtakable: ClassVar[bool] = True
+
+    place: tuple[float, float]
+
+    def run(self, report: Progress) -> Drawing:
+        from core.rest_face import faces_at_rest
+
+        z = self.workspace.index.map_to_latent(np.array([self.place]))
+        return faces_at_rest(self.workspace.sketcher, z, WALK_TEMPERATURE)[0]
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_rested(self.place, answer)
+
+
+@dataclass(frozen=True, eq=False)
 class ReconstructFace(OnWorkspace):
     """The model's reconstruction of a dataset face the person clicked."""
 

@@ -176,6 +176,11 @@ class Session:
         """A batch of faces along the cursor's path (`WalkAhead.offer` picks the one to show)."""
         self._show_walk_face(self.walk_ahead.offer(places, faces))
 
+    def show_rested(self, place: tuple[float, float], face: Drawing) -> None:
+        """The face decoded for where the cursor rested, if it has not moved since."""
+        if self.walk_ahead.cursor() == place:
+            self._show_walk_face(face)
+
     def _show_walk_face(self, face: Drawing | None) -> None:
         if face is not None and face is not self.last_generated:
             self.last_generated = face

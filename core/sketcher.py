@@ -270,6 +270,30 @@ class Sketcher:
         )
         return run_to_end(stream)
 
+    @torch.inference_mode()
+    def decode_tries(
+        self,
+        z: np.ndarray,
+        tries: int,
+        temperature: float = DEFAULT_TEMPERATURE,
+        seed: int | None = DEFAULT_SEED,
+    ) -> list[list[Drawing]]:
+        """Each row of z decoded `tries` times in one batch, with the random numbers of a
+        reconstruction's tries: try 0 is exactly `decode`'s face, and a place's tries depend
+        only on its z and the seed."""
+        z_t = torch.as_tensor(
+            np.asarray(z, np.float32).reshape(-1, self.config.z_size), device=self.device
+        )
+        rows = z_t.repeat_interleave(tries, 0)  # row b * tries + k: place b's try k
+        start = torch.zeros(len(rows), 5, device=self.device)
+        start[:, 2] = 1.0
+        limit = self.config.max_len
+        noise = self._noise(seed, limit, 1, tries).repeat(1, len(z_t), 1)
+        stepper = DecoderStepper(self.model, rows)
+        stream = self._stream_with(stepper, start, [None] * len(rows), temperature, limit, noise)
+        faces = run_to_end(stream)
+        return [faces[b * tries : (b + 1) * tries] for b in range(len(z_t))]
+
     def decode_stream(
         self,
         z: torch.Tensor,

@@ -67,6 +67,10 @@ class WalkAhead:
         nearest = int(np.argmin(distance))
         return self._faces[nearest] if distance[nearest] <= self._tolerance else None
 
+    def cursor(self) -> tuple[float, float] | None:
+        """Where the cursor last moved to (None before any move)."""
+        return tuple(map(float, self._moves[-1][1])) if self._moves else None
+
     def forget(self) -> None:
         """Another model or dataset: the faces decoded so far belong to the old one."""
         self._moves.clear()

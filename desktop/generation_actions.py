@@ -5,24 +5,36 @@ requests; the answers come back through the session like every other."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from core import requests
 from core.errors import SketchbookError
 from core.session import End
+from desktop.preferences import REST_MS
 
 
 class GenerationActions(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
+        self._rested_at: tuple[float, float] | None = None
+        self.rest_timer = QTimer(self, singleShot=True, interval=REST_MS)
+        self.rest_timer.timeout.connect(self._cursor_rested)
 
     def walk(self, x: float, y: float) -> None:
+        """One try per place while the cursor moves; the closer face once it rests."""
         w = self.window
         if w.workspace is not None:
             places = w.session.walk_to((x, y))
             w.service.submit(requests.Walk(w.workspace, places))
+            self._rested_at = (float(x), float(y))
+            self.rest_timer.start()
+
+    def _cursor_rested(self) -> None:
+        w = self.window
+        if w.workspace is not None and self._rested_at is not None:
+            w.service.submit(requests.WalkRest(w.workspace, self._rested_at))
 
     def show_dataset_face(self, position: int) -> None:
         w = self.window

@@ -135,6 +135,29 @@ def test_dragging_the_map_cursor_generates_faces(window, qtbot):
     assert not np.array_equal(faces[0].points(), faces[-1].points())
 
 
+def test_where_the_cursor_rests_its_face_is_redrawn_from_sixteen_tries(window, qtbot):
+    """While the cursor moves a place gets one try; once it rests, the try the model itself
+    puts back nearest that place (`core.rest_face`), and only while it is still there."""
+    from core.requests import WALK_TEMPERATURE
+    from core.rest_face import faces_at_rest
+
+    index, sketcher = window.workspace.index, window.workspace.sketcher
+    x, y = (float(v) for v in index.map_xy.mean(0))
+    z = index.map_to_latent(np.array([[x, y]]))
+    moving = sketcher.decode(z, temperature=WALK_TEMPERATURE, seed=0)[0]
+    rested = faces_at_rest(sketcher, z, WALK_TEMPERATURE)[0]
+    assert not np.array_equal(moving.points(), rested.points()), "this place's kept try differs"
+
+    def shows(face) -> bool:
+        shown = window.walk_panel.cursor_face.drawing
+        return shown is not None and np.array_equal(shown.points(), face.points())
+
+    window.map.move_cursor(x, y)
+    qtbot.waitUntil(lambda: shows(rested), timeout=WAIT)
+    window.session.show_rested((x + 1.0, y), moving)  # an answer for a place it has left
+    assert shows(rested)
+
+
 def test_clicking_a_dataset_point_shows_it_and_its_reconstruction(window, qtbot):
     window.map.pointClicked.emit(7)
     assert window.walk_panel.clicked_face.drawing.key == window.workspace.drawings[7].key

@@ -357,3 +357,22 @@ def test_a_model_whose_weights_change_draws_with_the_new_weights(tiny_model):
     assert any(
         not np.array_equal(a.points(), b.points()) for a, b in zip(after, before, strict=True)
     )
+
+
+def test_the_face_at_rest_is_the_try_the_model_puts_back_nearest_its_place(sketcher: Sketcher):
+    """Where the map cursor rests, the face shown is the one of several tries whose encoding
+    lands nearest that place's z; the first try is the face shown while the cursor moves."""
+    from core.rest_face import faces_at_rest
+
+    z = np.random.default_rng(3).normal(size=(3, sketcher.config.z_size)).astype(np.float32)
+    tries = sketcher.decode_tries(z, 6, temperature=0.4, seed=2)
+    moving = sketcher.decode(z, temperature=0.4, seed=2)
+    rested = faces_at_rest(sketcher, z, temperature=0.4, seed=2, tries=6)
+    picked_other = 0
+    for place, its_tries, first, shown in zip(z, tries, moving, rested, strict=True):
+        np.testing.assert_allclose(its_tries[0].points(), first.points(), atol=1e-4)
+        drawn = [t for t in its_tries if not t.is_empty]
+        distance = ((sketcher.encode_many(drawn) - place) ** 2).sum(1)
+        np.testing.assert_array_equal(shown.points(), drawn[int(distance.argmin())].points())
+        picked_other += not np.array_equal(shown.points(), its_tries[0].points())
+    assert picked_other >= 1, "another try than the first is nearer somewhere"
