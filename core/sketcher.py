@@ -284,15 +284,30 @@ class Sketcher:
         z_t = torch.as_tensor(
             np.asarray(z, np.float32).reshape(-1, self.config.z_size), device=self.device
         )
-        rows = z_t.repeat_interleave(tries, 0)  # row b * tries + k: place b's try k
+        faces = run_to_end(self._all_tries_stream(z_t, tries, temperature, seed))
+        return [faces[b * tries : (b + 1) * tries] for b in range(len(z_t))]
+
+    def _all_tries_stream(
+        self,
+        z: torch.Tensor,
+        tries: int,
+        temperature: float,
+        seed: int | None,
+        limits: list[int] | None = None,
+    ) -> Stream[list[Drawing], list[Drawing]]:
+        """Every try of every row of z as one batch, row b * tries + k being row b's try k;
+        try k uses the same random numbers for every row, try 0 those of a one-try decode.
+        `limits`: each row's own most points (default the model's length)."""
+        limit = max(limits) if limits else self.config.max_len
+        rows = z.repeat_interleave(tries, 0)
         start = torch.zeros(len(rows), 5, device=self.device)
         start[:, 2] = 1.0
-        limit = self.config.max_len
-        noise = self._noise(seed, limit, 1, tries).repeat(1, len(z_t), 1)
+        noise = self._noise(seed, limit, 1, tries).repeat(1, len(z), 1)
+        row_limits = [n for n in limits for _ in range(tries)] if limits else None
         stepper = DecoderStepper(self.model, rows)
-        stream = self._stream_with(stepper, start, [None] * len(rows), temperature, limit, noise)
-        faces = run_to_end(stream)
-        return [faces[b * tries : (b + 1) * tries] for b in range(len(z_t))]
+        return self._stream_with(
+            stepper, start, [None] * len(rows), temperature, limit, noise, row_limits
+        )
 
     def decode_stream(
         self,
@@ -482,22 +497,9 @@ class Sketcher:
         seed: int | None,
         tries: int,
     ) -> Stream[list[Drawing], list[Drawing]]:
-        z = mu.repeat_interleave(tries, 0)  # row b * tries + k: face b's try k
-        start = torch.zeros(len(z), 5, device=self.device)
-        start[:, 2] = 1.0
-        limit = min(max(limits), self.config.max_len)
-        noise = self._noise(seed, limit, 1, tries).repeat(1, len(mu), 1)
         candidates = yield from map_early(
-            self._stream_with(
-                DecoderStepper(self.model, z),
-                start,
-                [None] * len(z),
-                temperature,
-                limit,
-                noise,
-                [n for n in limits for _ in range(tries)],
-            ),
-            lambda rows: rows[::tries],
+            self._all_tries_stream(mu, tries, temperature, seed, limits),
+            lambda rows: rows[::tries],  # each face's first try
         )
         chosen = []
         for b, drawing in enumerate(originals):

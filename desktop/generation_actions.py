@@ -14,6 +14,12 @@ from core.session import End
 from desktop.preferences import REST_MS
 
 
+def reconstruction_title(tries: int) -> str:
+    """The reconstruction box's title: it says how the face shown was chosen."""
+    how = "its first try" if tries == 1 else f"the closest of {tries} tries"
+    return f"The model's reconstruction: {how}"
+
+
 class GenerationActions(QObject):
     def __init__(self, window):
         super().__init__(window)
@@ -30,6 +36,13 @@ class GenerationActions(QObject):
             w.service.submit(requests.Walk(w.workspace, places))
             self._rested_at = (float(x), float(y))
             self.rest_timer.start()
+
+    def set_tries(self, value: str) -> None:
+        """Model > Reconstruction: remembered, and the drawing is redrawn at once."""
+        w = self.window
+        w.prefs.set("tries", value)
+        w.recon_box.setTitle(reconstruction_title(w.prefs.tries))
+        w.analyse_now()
 
     def _cursor_rested(self) -> None:
         w = self.window

@@ -34,7 +34,7 @@ from desktop.cluster_panel import ClusterPanel
 from desktop.completion_panel import CompletionPanel
 from desktop.drawing_view import DrawingView
 from desktop.favourites_panel import FavouritesPanel
-from desktop.generation_actions import GenerationActions
+from desktop.generation_actions import GenerationActions, reconstruction_title
 from desktop.inference import InferenceService
 from desktop.interpolation_panel import InterpolationPanel
 from desktop.keep import KeepAction
@@ -143,8 +143,7 @@ class MainWindow(QMainWindow):
         self.reconstruction.setObjectName("reconstructionView")
         self.reconstruction.setAccessibleName("The model's reconstruction of your drawing")
         self.reconstruction.setMinimumSize(220, 220)
-        recon_box = self.recon_box = QGroupBox()
-        self._title_reconstruction()
+        recon_box = self.recon_box = QGroupBox(reconstruction_title(self.prefs.tries))
         QVBoxLayout(recon_box).addWidget(self.reconstruction)
         self.cluster_panel = ClusterPanel()
         self.cluster_panel.neighbourClicked.connect(self.generate.show_dataset_face)
@@ -264,17 +263,6 @@ class MainWindow(QMainWindow):
         remembered, and kept when the model changes (after a retrain too)."""
         self.prefs.set("clusters", value)
         self.reindex()
-
-    def set_tries(self, value: str) -> None:
-        """Reconstruct from this many decodes (remembered); the drawing is redrawn at once."""
-        self.prefs.set("tries", value)
-        self._title_reconstruction()
-        self.analyse_now()
-
-    def _title_reconstruction(self) -> None:
-        tries = self.prefs.tries
-        how = "its first try" if tries == 1 else f"the closest of {tries} tries"
-        self.recon_box.setTitle(f"The model's reconstruction: {how}")
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
