@@ -111,6 +111,12 @@ def collect(quick: bool = False, grid: str | None = None) -> tuple[list[Row], di
             None,
         ),
         Row(
+            f"pen-up to the nearest of all {app['tries']} tries in the view (median / p95)",
+            f"{app['pen_up_to_all_tries_median_ms']} / {app['pen_up_to_all_tries_p95_ms']} ms",
+            "-",
+            None,
+        ),
+        Row(
             "faces per second while dragging the map",
             f"{app['drag_faces_per_s']}",
             ">= 30",

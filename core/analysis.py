@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,7 +10,7 @@ import numpy as np
 from core import trace
 from core.latent import LatentIndex
 from core.metrics import DEFAULT_TRIES
-from core.streams import Stream, run_to_end
+from core.streams import Stream, map_early, run_to_end
 from core.strokes import Drawing
 
 if TYPE_CHECKING:  # torch loads only when a model does, not when the window opens
@@ -31,6 +31,8 @@ class Analysis:
     # 160,000 vectors is 3-4 ms the first paint need not wait for)
     neighbours: np.ndarray
     complete: bool = True  # False: the reconstruction's first points, the decoder still going
+    drawing: Drawing | None = None  # what was analysed
+    tries: int = DEFAULT_TRIES  # the reconstruction is the nearest of this many decodes
 
 
 def analyse_stream(
@@ -61,6 +63,8 @@ def analyse_stream(
         "probabilities": assignment.probabilities,
         "map_xy": index.to_map(mu)[0],
         "neighbours": np.zeros(0, int),
+        "drawing": drawing,
+        "tries": max(1, tries),
     }
     trace.mark("worker: cluster, map")
     stream = sketcher.reconstruct_stream(mu_t, limits, [drawing], tries=tries)
@@ -78,6 +82,20 @@ def analyse_stream(
     if not len(shared["neighbours"]):
         shared["neighbours"] = index.nearest(mu, neighbours)[0]
     return Analysis(reconstruction=reconstruction, **shared)
+
+
+def more_tries_stream(sketcher: Sketcher, analysis: Analysis, tries: int) -> Stream[None, Analysis]:
+    """The analysis with its reconstruction carried from `analysis.tries` decodes to `tries`:
+    the answer `analyse_stream(tries=tries)` gives, a moment later (`Sketcher.more_tries_stream`).
+    Yields only None (chances to stop: a newer drawing overtakes it)."""
+    if analysis.drawing is None or tries <= analysis.tries:
+        return analysis
+    mu, limits = sketcher.encode_for_reconstruction([analysis.drawing])
+    stream = sketcher.more_tries_stream(
+        mu, limits, [analysis.drawing], [analysis.reconstruction], analysis.tries, tries
+    )
+    (reconstruction,) = yield from map_early(stream, lambda _: None)
+    return replace(analysis, reconstruction=reconstruction, tries=tries)
 
 
 def analyse(

@@ -20,6 +20,7 @@ from core.metrics import DEFAULT_TRIES
 from core.strokes import Drawing
 
 if TYPE_CHECKING:
+    from core.analysis import Analysis
     from core.indexing import Progress
     from core.session import Session
     from core.sketcher import Sketcher
@@ -135,6 +136,32 @@ class Analyse(OnWorkspace):
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
         session.show_analysis(answer, continues)
+
+
+@dataclass(frozen=True, eq=False)
+class MoreTries(OnWorkspace):
+    """The live reconstruction carried on from the tries decoded at pen-up to all the tries
+    Model > Reconstruction asks for, shown only while its analysis is still the one on screen.
+    It shares the live view's key: a newer drawing's analysis replaces it while it waits and
+    stops it between decoder chunks while it runs, so it never delays a pen-up."""
+
+    key: ClassVar[str] = "analyse"
+    priority: ClassVar[int] = 1
+    overtakable: ClassVar[bool] = True
+
+    base: Analysis
+    tries: int
+
+    def run(self, report: Progress) -> Any:
+        from core.analysis import more_tries_stream
+
+        return more_tries_stream(self.workspace.sketcher, self.base, self.tries)
+
+    def wanted_by(self, session: Session) -> bool:
+        return super().wanted_by(session) and session.analysis is self.base
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_more_tries(answer)
 
 
 @dataclass(frozen=True, eq=False)

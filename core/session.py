@@ -53,6 +53,7 @@ class Session:
     drawing_cleared = Signal()
     analysis_started = Signal(object)  # a new drawing's answer: cluster, marker, first points
     analysis_finished = Signal(object)  # its reconstruction is complete
+    reconstruction_improved = Signal(object)  # the same analysis, its face from more tries
     walked = Signal(object)  # the face under the map cursor
     face_selected = Signal(object, str)  # a dataset face the person clicked, and its caption
     face_reconstructed = Signal(object)  # the model's reconstruction of that face
@@ -165,6 +166,11 @@ class Session:
         if analysis.complete:
             self.analysis = analysis
             self.analysis_finished.emit(analysis)
+
+    def show_more_tries(self, analysis: Analysis) -> None:
+        """The analysis on screen, its reconstruction now the nearest of more tries."""
+        self.analysis = analysis
+        self.reconstruction_improved.emit(analysis)
 
     def walk_to(self, xy: tuple[float, float]) -> tuple[tuple[float, float], ...]:
         """The map cursor moved: show at once a face decoded near it ahead of time, if any;

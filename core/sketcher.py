@@ -49,24 +49,21 @@ RECON_LENGTH_FACTOR = 1.5
 RECON_LENGTH_SLACK = 10
 
 
-def sampling_noise(seed: int | None, limit: int, rows: int = 1, tries: int = 1) -> torch.Tensor:
-    """The random numbers a sampled decode uses, (limit, tries * rows, 4), try by try: per step
-    two uniforms (mixture, pen) and two normals (the offset). The first try's are drawn first,
-    so a decode with more tries keeps the one-try decode as its first try, exactly."""
+def sampling_noise(
+    seed: int | None, limit: int, rows: int = 1, tries: int = 1, first_try: int = 0
+) -> torch.Tensor:
+    """The random numbers a sampled decode uses, (limit, (tries - first_try) * rows, 4), try by
+    try: per step two uniforms (mixture, pen) and two normals (the offset). Each try's numbers
+    are drawn after the tries before it, so they never depend on how many tries follow: a
+    decode with more tries keeps the one-try decode as its first try, and tries 16-63 decoded
+    later give exactly the faces a batch of 64 would have."""
     gen = torch.Generator()
     gen.manual_seed(seed if seed is not None else int(torch.randint(0, 2**31, (1,))))
-    parts = [(rows, 1)] + ([(rows, tries - 1)] if tries > 1 else [])
-    blocks = [
-        torch.cat(
-            [
-                torch.rand(limit, n * k, 2, generator=gen),
-                torch.randn(limit, n * k, 2, generator=gen),
-            ],
-            2,
-        )
-        for n, k in parts
-    ]
-    return torch.cat(blocks, 1)
+    blocks = []
+    for _ in range(tries):
+        uniforms = torch.rand(limit, rows, 2, generator=gen)
+        blocks.append(torch.cat([uniforms, torch.randn(limit, rows, 2, generator=gen)], 2))
+    return torch.cat(blocks[first_try:], 1)
 
 
 def model_sequence(
@@ -294,16 +291,19 @@ class Sketcher:
         temperature: float,
         seed: int | None,
         limits: list[int] | None = None,
+        first_try: int = 0,
     ) -> Stream[list[Drawing], list[Drawing]]:
-        """Every try of every row of z as one batch, row b * tries + k being row b's try k;
-        try k uses the same random numbers for every row, try 0 those of a one-try decode.
-        `limits`: each row's own most points (default the model's length)."""
+        """Tries `first_try`..`tries - 1` of every row of z as one batch, row b * n + k being
+        row b's try first_try + k (n of them); try k uses the same random numbers for every
+        row, try 0 those of a one-try decode. `limits`: each row's own most points (default
+        the model's length)."""
+        n = tries - first_try
         limit = max(limits) if limits else self.config.max_len
-        rows = z.repeat_interleave(tries, 0)
+        rows = z.repeat_interleave(n, 0)
         start = torch.zeros(len(rows), 5, device=self.device)
         start[:, 2] = 1.0
-        noise = self._noise(seed, limit, 1, tries).repeat(1, len(z), 1)
-        row_limits = [n for n in limits for _ in range(tries)] if limits else None
+        noise = self._noise(seed, limit, 1, tries, first_try).repeat(1, len(z), 1)
+        row_limits = [m for m in limits for _ in range(n)] if limits else None
         stepper = DecoderStepper(self.model, rows)
         return self._stream_with(
             stepper, start, [None] * len(rows), temperature, limit, noise, row_limits
@@ -350,11 +350,14 @@ class Sketcher:
         noise = None if greedy else self._noise(seed, limit, rows)
         return self._stream_with(stepper, point, prefixes, temperature, limit, noise, row_limits)
 
-    def _noise(self, seed: int | None, limit: int, rows: int, tries: int = 1) -> torch.Tensor:
+    def _noise(
+        self, seed: int | None, limit: int, rows: int, tries: int = 1, first_try: int = 0
+    ) -> torch.Tensor:
         """`sampling_noise` for the first `limit` steps, drawn for the model's whole length
         first: step i's numbers never depend on how long the longest face of a batch may be,
         so a reconstruction is the same alone as beside others."""
-        return sampling_noise(seed, max(limit, self.config.max_len), rows, tries)[:limit]
+        whole = max(limit, self.config.max_len)
+        return sampling_noise(seed, whole, rows, tries, first_try)[:limit]
 
     def _stream_with(
         self,
@@ -488,6 +491,23 @@ class Sketcher:
             return self.decode_stream(mu, temperature, greedy, seed, max(limits), limits)
         return self._tries_stream(mu, limits, originals, temperature, seed, tries)
 
+    def more_tries_stream(
+        self,
+        mu: torch.Tensor,
+        limits: list[int],
+        originals: list[Drawing],
+        kept: list[Drawing],
+        first_try: int,
+        tries: int,
+        temperature: float = DEFAULT_TEMPERATURE,
+        seed: int | None = DEFAULT_SEED,
+    ) -> Stream[list[Drawing], list[Drawing]]:
+        """A reconstruction carried further: `kept` is each face's nearest of its first
+        `first_try` tries (`reconstruct_stream`'s answer); tries first_try..tries-1 are decoded
+        now and the nearest of all is returned, exactly the answer of `tries` tries at once.
+        This is how the window shows sixteen tries at pen-up and sixty-four a moment later."""
+        return self._tries_stream(mu, limits, originals, temperature, seed, tries, first_try, kept)
+
     def _tries_stream(
         self,
         mu: torch.Tensor,
@@ -496,14 +516,17 @@ class Sketcher:
         temperature: float,
         seed: int | None,
         tries: int,
+        first_try: int = 0,
+        kept: list[Drawing] | None = None,
     ) -> Stream[list[Drawing], list[Drawing]]:
+        n = tries - first_try
         candidates = yield from map_early(
-            self._all_tries_stream(mu, tries, temperature, seed, limits),
-            lambda rows: rows[::tries],  # each face's first try
+            self._all_tries_stream(mu, tries, temperature, seed, limits, first_try),
+            lambda rows: rows[::n],  # each face's first try of this batch
         )
         chosen = []
         for b, drawing in enumerate(originals):
-            mine = candidates[b * tries : (b + 1) * tries]
+            mine = ([kept[b]] if kept else []) + candidates[b * n : (b + 1) * n]
             finished = [t.num_points < limits[b] for t in mine]
             chosen.append(mine[nearest_try(drawing, mine, finished)])
         return chosen

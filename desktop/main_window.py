@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core import requests, trace
 from core.gc_pauses import freeze_long_lived
+from core.metrics import FIRST_TRIES
 from core.session import Session
 from core.strokes import Drawing
 from desktop import keep
@@ -60,6 +61,7 @@ MODEL_FILTER = "Latent Sketchbook models (*.safetensors);;All files (*)"
 class MainWindow(QMainWindow):
     ready = Signal()  # a workspace is loaded and shown
     analysisShown = Signal()  # a live analysis reached the screen
+    reconstructionImproved = Signal()  # its face, now the nearest of all the tries asked for
 
     def __init__(
         self, model: str | None = None, data: str | None = None, settings: QSettings | None = None
@@ -248,7 +250,8 @@ class MainWindow(QMainWindow):
         self.favourites_panel.bind(self.favourites)
         s.analysis_started.connect(lambda a: self.reconstruction.set_drawing(a.reconstruction))
         s.analysis_finished.connect(lambda a: self.reconstruction.extend_drawing(a.reconstruction))
-        s.analysis_finished.connect(self.analysisShown.emit)
+        s.analysis_finished.connect(self._analysis_finished)
+        s.reconstruction_improved.connect(self._reconstruction_improved)
         s.drawing_cleared.connect(lambda: self.reconstruction.set_drawing(None))
         s.face_selected.connect(lambda *_: self.tabs.setCurrentWidget(self.walk_panel))
         s.workspace_changed.connect(self._loaded)
@@ -449,7 +452,21 @@ class MainWindow(QMainWindow):
         self.session.drawing = drawing
         trace.mark("gui: submitted")
         epoch = self.session.drawing_epoch
-        self.service.submit(requests.Analyse(self.workspace, drawing, epoch, self.prefs.tries))
+        tries = min(self.prefs.tries, FIRST_TRIES)
+        self.service.submit(requests.Analyse(self.workspace, drawing, epoch, tries))
+
+    def _analysis_finished(self, analysis) -> None:
+        """The pen-up's answer is whole: its face is the nearest of the first tries; once the pen
+        is up, the rest of Model > Reconstruction's tries follow (a newer stroke stops them)."""
+        self.recon_box.setTitle(reconstruction_title(analysis.tries))
+        if analysis.tries < self.prefs.tries and not self.canvas.current:
+            self.service.submit(requests.MoreTries(self.workspace, analysis, self.prefs.tries))
+        self.analysisShown.emit()
+
+    def _reconstruction_improved(self, analysis) -> None:
+        self.reconstruction.extend_drawing(analysis.reconstruction)
+        self.recon_box.setTitle(reconstruction_title(analysis.tries))
+        self.reconstructionImproved.emit()
 
     # ================================================================== failures, progress
     def _on_failed(self, request_id: int, request, message: str) -> None:

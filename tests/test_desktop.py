@@ -306,14 +306,23 @@ def test_the_reconstruction_is_chosen_from_the_tries_the_person_picked_and_remem
     is redrawn at once and the choice is kept for the next start."""
     from PySide6.QtGui import QAction
 
-    from core.metrics import DEFAULT_TRIES
+    from core.metrics import DEFAULT_TRIES, FIRST_TRIES
 
     face = generate_faces(1, seed=23)[0]
-    with qtbot.waitSignal(window.analysisShown, timeout=WAIT):
+    finished = []
+    window.session.analysis_finished.connect(finished.append)
+    with qtbot.waitSignal(window.reconstructionImproved, timeout=WAIT):
         draw(window.canvas, face)
     qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
     sketcher, drawing = window.workspace.sketcher, window.session.drawing
     assert window.findChild(QAction, f"tries_{DEFAULT_TRIES}").isChecked()
+    # at pen-up the nearest of the first sixteen tries, then of all of them
+    pen_up = finished[-1]
+    assert pen_up.tries == FIRST_TRIES < DEFAULT_TRIES and pen_up.drawing is drawing
+    first_tries = sketcher.reconstruct([drawing], tries=FIRST_TRIES)[0]
+    np.testing.assert_allclose(pen_up.reconstruction.points(), first_tries.points(), atol=1e-4)
+    assert window.last_analysis.tries == DEFAULT_TRIES
+    assert window.recon_box.title().endswith(f"the closest of {DEFAULT_TRIES} tries")
 
     def shown_is(expected) -> bool:
         shown = window.reconstruction.drawing

@@ -354,6 +354,26 @@ def test_the_live_analysis_shows_its_first_points_early_then_the_same_face_whole
     np.testing.assert_allclose(whole, expected, atol=1e-5)
 
 
+def test_the_live_analysis_carried_to_more_tries_is_the_analysis_of_all_of_them(
+    sketcher, faces_index
+):
+    """What the window shows a moment after pen-up: the same place, cluster and neighbours,
+    the reconstruction now what `analyse` with all the tries gives, and it says how many."""
+    from core.analysis import analyse, more_tries_stream
+    from core.streams import collect
+
+    face = generate_faces(1, seed=31)[0]
+    index = faces_index[1]
+    quick = analyse(sketcher, index, face, tries=4)
+    early, carried = collect(more_tries_stream(sketcher, quick, 12))
+    whole = analyse(sketcher, index, face, tries=12)
+    assert early == [] and (quick.tries, carried.tries) == (4, 12)
+    np.testing.assert_allclose(carried.reconstruction.points(), whole.reconstruction.points())
+    assert carried.cluster == quick.cluster and carried.drawing is face
+    np.testing.assert_array_equal(carried.neighbours, quick.neighbours)
+    assert collect(more_tries_stream(sketcher, carried, 12))[1] is carried  # nothing more to do
+
+
 def test_a_big_dataset_gives_a_first_look_then_the_same_index_as_the_command_line(
     tiny_model, procedural_file, tmp_path, monkeypatch
 ):

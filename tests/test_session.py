@@ -3,6 +3,7 @@ datasets change, and answers that are out of date never reach the screen."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -99,6 +100,28 @@ def test_a_cleared_drawing_or_another_workspace_drops_the_analyses_on_their_way(
     again = Analyse(first, drawing, session.drawing_epoch)
     session.set_workspace(workspace(["c"], path="other.ndjson"))
     assert not again.wanted_by(session)
+
+
+def test_more_tries_reach_the_screen_only_while_their_analysis_is_the_one_shown():
+    """The rest of the tries arrive a moment after pen-up; if the person drew on meanwhile,
+    the better face of the old drawing must not replace the new drawing's."""
+    from core.analysis import Analysis
+    from core.requests import MoreTries
+
+    session, ws = Session(), workspace(["a", "b"])
+    session.set_workspace(ws)
+    drawing = Drawing([np.array([[0, 0], [5, 5]])])
+    shown = Analysis(np.zeros(4), drawing, 0, 1.0, np.ones(2), np.zeros(2), np.zeros(0, int))
+    session.show_analysis(shown, continues=False)
+    better = dataclasses.replace(shown, reconstruction=Drawing([np.array([[0, 0], [6, 6]])]))
+    improved = []
+    session.reconstruction_improved.connect(improved.append)
+    assert session.deliver(7, MoreTries(ws, shown, 64), better, early=False)
+    assert improved == [better] and session.analysis is better
+    newer = dataclasses.replace(shown, tries=16)
+    session.show_analysis(newer, continues=False)  # a newer stroke's analysis
+    assert not session.deliver(9, MoreTries(ws, better, 64), shown, early=False)
+    assert session.analysis is newer and improved == [better]
 
 
 def test_a_clicked_face_and_a_completion_wait_side_by_side():

@@ -146,7 +146,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         "--tries",
         type=int,
         default=None,
-        help="decodes of each drawing's z, the one nearest the drawing kept (default 16, as the "
+        help="decodes of each drawing's z, the one nearest the drawing kept (default 64, as the "
         "app; 1: the model's first try)",
     )
     p.add_argument("--limit", type=int, default=None, help="only the first N drawings")
