@@ -223,17 +223,18 @@ class DecoderStepper:
         row of random numbers shared by every face, or one per face; None means greedy.
 
         The first chunk is FIRST_CHUNK steps (what a live view draws first), the rest CHUNK
-        steps; between two chunks the caller may simply stop iterating, so a request that was
+        steps (fewer for a big batch, see CHUNK_ROW_STEPS); between two chunks the caller may simply stop iterating, so a request that was
         overtaken ends within a few milliseconds. Chunking never changes the result: step i
         always uses noise row i.
         """
         greedy = noise is None
+        chunk = max(FIRST_CHUNK, min(CHUNK, CHUNK_ROW_STEPS // max(1, point.shape[0])))
         if noise is None:
             noise = torch.zeros(limit, 1, 4, device=point.device)
         done = torch.zeros(point.shape[0], dtype=torch.bool, device=point.device)
         made, first = 0, True
         while made < limit:
-            n = min(FIRST_CHUNK if first else CHUNK, limit - made)
+            n = min(FIRST_CHUNK if first else chunk, limit - made)
             with torch.inference_mode():  # per chunk: never left on while the consumer runs
                 out, self.h, self.c, done = _generate(
                     point, self.h, self.c, done, self.constant, self.w_point, self.w_hh,
@@ -269,6 +270,10 @@ def _step_weights(model: SketchRNN) -> tuple[torch.Tensor, torch.Tensor, torch.T
 
 # steps generated between two chances to stop: ~2 ms of decoding at batch 1 on a CPU
 CHUNK = 16
+# ... and fewer for a big batch, down to FIRST_CHUNK: a chunk is at most this many rows times
+# steps (16 steps of a live view's 16 tries, 5 of the 48 more that follow: ~3 ms), so a pen-up
+# overtakes the rest of the previous stroke's tries within a few milliseconds
+CHUNK_ROW_STEPS = 256
 FIRST_CHUNK = 4  # a live view draws one point a frame at first: four cover its first frames
 # the pen state (down, up, end) is never sampled colder than this: at the app's 0.05-0.1 the end
 # of a drawing, seldom the likeliest state at any one point, was almost never drawn and 30% of

@@ -457,9 +457,12 @@ class MainWindow(QMainWindow):
 
     def _analysis_finished(self, analysis) -> None:
         """The pen-up's answer is whole: its face is the nearest of the first tries; once the pen
-        is up, the rest of Model > Reconstruction's tries follow (a newer stroke stops them)."""
+        is up, the rest of Model > Reconstruction's tries follow (a newer stroke stops them).
+        Only for the newest analysis asked: a live one of the stroke, answered just after the
+        pen went up, would otherwise take the waiting pen-up analysis's place in the queue."""
         self.recon_box.setTitle(reconstruction_title(analysis.tries))
-        if analysis.tries < self.prefs.tries and not self.canvas.current:
+        newest = self.service.queue.latest.get("analyse") == self.session.shown("analyse")
+        if analysis.tries < self.prefs.tries and not self.canvas.current and newest:
             self.service.submit(requests.MoreTries(self.workspace, analysis, self.prefs.tries))
         self.analysisShown.emit()
 

@@ -435,3 +435,38 @@ def test_a_click_on_the_map_does_not_drop_a_waiting_completion(window, qtbot):
     qtbot.waitUntil(
         lambda: window.walk_panel.clicked_reconstruction.drawing is not None, timeout=WAIT
     )
+
+
+def test_a_late_answer_for_the_stroke_in_progress_never_takes_the_pen_up_analysis_place(
+    window, qtbot
+):
+    """While a stroke is drawn the window asks for live analyses; one answered just after the
+    pen went up must not start the rest of its tries in the place of the pen-up's analysis
+    (they share the live view's queue key). The drawing's whole analysis is what stays."""
+    from PySide6.QtCore import QPoint
+
+    face = generate_faces(1, seed=29)[0]
+    *first_strokes, last = canvas_points(window.canvas, face)
+    for stroke in first_strokes:
+        draw_stroke(window.canvas, stroke)
+    qtbot.waitUntil(window.service.is_idle, timeout=WAIT)
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(window.canvas, left, none, last[0])
+    half = len(last) // 2
+    for p in last[1:half]:
+        QTest.mouseMove(window.canvas, QPoint(p))
+    window.analyse_now()  # the live analysis of the stroke half drawn ...
+    while not window.service.is_idle():  # ... answered, its answer not yet in the window
+        threading.Event().wait(0.005)
+    for p in last[half:]:
+        QTest.mouseMove(window.canvas, QPoint(p))
+    gate = threading.Event()
+    window.service.submit(Hold(gate))
+    QTest.mouseRelease(window.canvas, left, none, last[-1])  # the pen-up's analysis waits
+    qtbot.wait(100)  # the live answer arrives
+    gate.set()
+    qtbot.waitUntil(window.service.is_idle, timeout=WAIT)
+    qtbot.wait(100)
+    whole = window.canvas.drawing()
+    assert window.last_analysis.drawing.num_points == whole.num_points
+    assert window.last_analysis.tries == window.prefs.tries
