@@ -8,12 +8,12 @@ and top-1 and mean rank averaged over five sampling seeds (the app's is seed 0; 
 on seeds 0-4 is checked on fresh ones with `--first-seed 5`).
 
 A reconstruction is the nearest of `--tries` decodes to its drawing, by this same chamfer
-distance (16, as the app; 1 is the model's first try). So the pixel ruler scores them too: the
-same ranking by the cosine of the faces' 16x16 pixels (the faceness judge's features), which
-never chose a try.
+distance (64, the face the app ends on; 16, what it shows at pen-up; 1, the model's first
+try). So the pixel ruler scores them too: the same ranking by the cosine of the faces' 16x16
+pixels (the faceness judge's features), which never chose a try.
 
     python -m benchmarks.retrieval [--model default] [--grid docs/reconstructions.png]
-        [--first-seed 0] [--tries 16]
+        [--first-seed 0] [--tries 64]
 """
 
 from __future__ import annotations

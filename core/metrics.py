@@ -8,7 +8,7 @@ import numpy as np
 from core.strokes import Drawing, normalize
 
 # a reconstruction is the nearest to its drawing of this many decodes of its mu: one decode at
-# T=0.1 is a typical face more often than that face (README, "The closest of sixty-four tries")
+# T=0.1 is a typical face more often than that face (README, "Sixty-four tries")
 DEFAULT_TRIES = 64
 # the live view decodes this many at pen-up (its first paint and whole face budgets), and the
 # rest a moment later, while the pen is up (`core.analysis.more_tries_stream`)

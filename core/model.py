@@ -223,8 +223,8 @@ class DecoderStepper:
         row of random numbers shared by every face, or one per face; None means greedy.
 
         The first chunk is FIRST_CHUNK steps (what a live view draws first), the rest CHUNK
-        steps (fewer for a big batch, see CHUNK_ROW_STEPS); between two chunks the caller may simply stop iterating, so a request that was
-        overtaken ends within a few milliseconds. Chunking never changes the result: step i
+        steps (fewer for a big batch, see CHUNK_ROW_STEPS); between two chunks the caller may
+        simply stop iterating, so a request that was overtaken ends within a few milliseconds. Chunking never changes the result: step i
         always uses noise row i.
         """
         greedy = noise is None

@@ -6,14 +6,8 @@ from PySide6.QtCore import QSettings
 
 RECENT = 8  # datasets under File > Open recent
 CLUSTER_COUNTS = range(2, 13)  # what Model > Number of clusters offers besides automatic
-TRIES_OFFERED = (
-    1,
-    4,
-    8,
-    16,
-    32,
-    64,
-)  # Model > Reconstruction: decodes a reconstruction is chosen from
+# Model > Reconstruction: how many decodes a reconstruction is chosen from
+TRIES_OFFERED = (1, 4, 8, 16, 32, 64)
 LIVE_MS = 120  # analysis rate while a stroke is still being drawn
 REST_MS = 150  # the map cursor still this long: its face is redrawn from sixteen tries
 START_DELAY_MS = 150  # the model loads this long after the window is on screen
