@@ -3,10 +3,12 @@ trees on 16x16 pixels (a 64x64 raster averaged down), trained to tell real Quick
 from real drawings of 19 other categories (airplanes, pigs, crabs...). It scores held-back real
 faces first (its ceiling) and then random faces from each model at the app's sampling
 temperature: the share it calls a face. Counting scribbles by eye in one grid of 32 moved by
-several faces between seeds.
+several faces between seeds. Random faces come from where the app draws them (`--source`):
+like the dataset's (the Gaussian of the model's thought vectors of the shipped 656 faces, the
+app's default) or from the prior N(0, I).
 
     python -m benchmarks.faceness [--model M ...] [--n 400] [--temperature 0.3] [--seed 101]
-        [--json] [--others ../shared/data/quickdraw/spg_other]
+        [--source dataset|prior] [--json] [--others ../shared/data/quickdraw/spg_other]
 
 Needs the 19 categories' files (`../shared/data/quickdraw/spg_other/`, CC BY 4.0): they train
 the judge only, never a face dataset.
@@ -24,10 +26,13 @@ from benchmarks.errors import run_main
 from core.batching import is_held_out
 from core.errors import BadRequest
 from core.formats import read_dataset
-from core.generate import sample_faces
+from core.generate import DATASET, SOURCES, sample_faces
+from core.indexing import index_from_vectors
+from core.latent import LatentIndex
 from core.render import raster
 from core.resources import sample_faces_path
 from core.sketcher import Sketcher
+from core.streams import run_to_end
 from core.strokes import Drawing, canonical
 
 PIXELS, POOL = 16, 4  # 64x64 lines averaged down to 16x16: a stroke's exact path matters less
@@ -65,12 +70,29 @@ def train_judge(others_dir: Path):
     return judge, accuracy
 
 
-def run(models: list[str], n: int, temperature: float, others_dir: Path, seed: int = 101) -> dict:
+def dataset_index(sketcher: Sketcher) -> LatentIndex:
+    """The model's index of the shipped faces, as the app's first window has it."""
+    faces = read_dataset(sample_faces_path()).drawings()
+    stream = index_from_vectors(sketcher.encode_many(faces), [f.key for f in faces])
+    return run_to_end(stream)
+
+
+def run(
+    models: list[str],
+    n: int,
+    temperature: float,
+    others_dir: Path,
+    seed: int = 101,
+    source: str = DATASET,
+) -> dict:
     judge, accuracy = train_judge(others_dir)
     results: dict = {k: round(v, 3) for k, v in accuracy.items()}
+    results["source"] = source
     for model in models:
         sketcher = Sketcher.load(model, device="cpu")
-        faces = [f for f in sample_faces(sketcher, n, temperature, seed=seed) if not f.is_empty]
+        index = dataset_index(sketcher) if source == DATASET else None
+        drawn = sample_faces(sketcher, n, temperature, index, seed=seed, source=source)
+        faces = [f for f in drawn if not f.is_empty]
         share = float(judge.predict(features(faces)).mean()) if faces else 0.0
         results[f"{model}: random faces called face (T={temperature})"] = round(share, 3)
         results[f"{model}: empty"] = n - len(faces)
@@ -86,9 +108,10 @@ def main() -> None:
     parser.add_argument(
         "--seed", type=int, default=101, help="another seed checks a choice on a fresh draw"
     )
+    parser.add_argument("--source", choices=SOURCES, default=DATASET)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = run(args.model, args.n, args.temperature, args.others, args.seed)
+    results = run(args.model, args.n, args.temperature, args.others, args.seed, args.source)
     print(
         json.dumps(results) if args.json else "\n".join(f"{k:<60} {v}" for k, v in results.items())
     )

@@ -52,6 +52,7 @@ class LatentIndex:
         self._temperature = self._assignment_temperature()
         self._mu_sq = (self.mu**2).sum(1)
         self._map_tree = None  # built on the first walk over a big map (TREE_FROM faces)
+        self._dataset_gaussian: tuple[np.ndarray, np.ndarray] | None = None
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -63,6 +64,16 @@ class LatentIndex:
 
     def cluster_sizes(self) -> np.ndarray:
         return np.bincount(self.labels, minlength=self.k)
+
+    def dataset_gaussian(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and Cholesky factor of all its thought vectors (shrunk as a cluster's are):
+        where random faces like the dataset's come from. Made on first use, then kept."""
+        if self._dataset_gaussian is None:
+            from core.indexing import cluster_gaussians
+
+            means, chol = cluster_gaussians(self.mu, np.zeros(len(self.mu), int), 1)
+            self._dataset_gaussian = (means[0], chol[0])
+        return self._dataset_gaussian
 
     def members(self, cluster: int) -> np.ndarray:
         self._check_cluster(cluster)

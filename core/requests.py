@@ -267,7 +267,8 @@ class Interpolate(OnWorkspace):
 
 @dataclass(frozen=True, eq=False)
 class Sample(OnWorkspace):
-    """A grid of random faces: from the prior, or from one cluster's Gaussian."""
+    """A grid of random faces: like the dataset's or from the prior (`source`, see
+    `core.generate.SOURCES`), or from one cluster's Gaussian."""
 
     key: ClassVar[str] = "samples"
     priority: ClassVar[int] = 5
@@ -276,17 +277,27 @@ class Sample(OnWorkspace):
     cluster: int | None
     seed: int
     n: int = field(default=SAMPLES_PER_GRID)
+    source: str = "dataset"
 
     def run(self, report: Progress) -> list[Drawing]:
         from core.generate import sample_faces
 
         ws = self.workspace
         return sample_faces(
-            ws.sketcher, self.n, self.temperature, ws.index, self.cluster, self.seed
+            ws.sketcher,
+            self.n,
+            self.temperature,
+            ws.index,
+            self.cluster,
+            self.seed,
+            source=self.source,
         )
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
-        caption = "random" if self.cluster is None else f"cluster {self.cluster}"
+        if self.cluster is not None:
+            caption = f"cluster {self.cluster}"
+        else:
+            caption = "like the dataset" if self.source == "dataset" else "from the prior"
         session.show_samples(answer, caption)
 
 

@@ -72,10 +72,11 @@ class GenerationActions(QObject):
         if w.workspace is None:
             return
         w.prefs.set("temperature", temperature)
+        source = w.samples.source()
+        w.prefs.set("sample_source", source)
+        chosen = None if cluster < 0 else cluster
         w.service.submit(
-            requests.Sample(
-                w.workspace, temperature, None if cluster < 0 else cluster, _fresh_seed()
-            )
+            requests.Sample(w.workspace, temperature, chosen, _fresh_seed(), source=source)
         )
 
     def complete(self, n: int) -> None:

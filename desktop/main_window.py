@@ -301,12 +301,14 @@ class MainWindow(QMainWindow):
         self.samples.set_temperature(
             float(self.prefs.value("temperature", self.samples.temperature()))
         )
+        self.samples.set_source(str(self.prefs.value("sample_source", self.samples.source())))
         self.tabs.setCurrentIndex(int(self.prefs.value("tab", 0)))
 
     def _save_settings(self) -> None:
         self.prefs.set("geometry", self.saveGeometry())
         self.prefs.set("splitter", self.main_splitter.saveState())
         self.prefs.set("temperature", self.samples.temperature())
+        self.prefs.set("sample_source", self.samples.source())
         self.prefs.set("tab", self.tabs.currentIndex())
 
     def refresh_recent(self) -> None:
@@ -415,7 +417,7 @@ class MainWindow(QMainWindow):
         menu.popup(where.toPoint())
 
     def _show_samples(self, cluster: int = -1) -> None:
-        """Switch to the random faces and draw new ones (-1: from the whole prior)."""
+        """Switch to the random faces and draw new ones (-1: not a cluster's)."""
         self.tabs.setCurrentWidget(self.samples)
         self.generate.sample(self.samples.temperature(), cluster)
 

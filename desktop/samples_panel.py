@@ -1,11 +1,20 @@
-"""Random faces: a grid of samples, a temperature slider, and "more like this cluster"."""
+"""Random faces: a grid of samples, a temperature slider, where new faces come from (like the
+dataset's, or the prior), and "more like this cluster"."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.generate import DEFAULT_SAMPLE_TEMPERATURE
+from core.generate import DATASET, DEFAULT_SAMPLE_TEMPERATURE, PRIOR
 from core.requests import SAMPLES_PER_GRID
 from core.session import Session
 from core.strokes import Drawing
@@ -13,7 +22,9 @@ from desktop.face_grid import FaceGrid
 
 
 class SamplesPanel(QWidget):
-    samplesRequested = Signal(float, int)  # temperature, cluster (-1: the whole prior)
+    samplesRequested = Signal(float, int)  # temperature, cluster (-1: not a cluster's)
+    # what "New random faces" draws z from, as the menu names it
+    SOURCE_NAMES = {DATASET: "like the dataset's", PRIOR: "from the prior N(0, I)"}
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -28,6 +39,16 @@ class SamplesPanel(QWidget):
         self.new = QPushButton("New random faces")
         self.new.setObjectName("newSamplesButton")
         self.new.clicked.connect(lambda: self.samplesRequested.emit(self.temperature(), -1))
+        self.source_box = QComboBox()
+        self.source_box.setObjectName("sampleSource")
+        self.source_box.setAccessibleName("Where random faces come from")
+        self.source_box.setToolTip(
+            "Like the dataset's: z from the Gaussian of the open dataset's thought vectors, "
+            "where the encoder puts faces.\nFrom the prior: z from N(0, I), which is much "
+            "wider: more of these faces are scribbles."
+        )
+        for source, name in self.SOURCE_NAMES.items():
+            self.source_box.addItem(name, source)
         self.like = QPushButton("More like this cluster")
         self.like.setObjectName("moreLikeClusterButton")
         self.like.setEnabled(False)
@@ -37,7 +58,8 @@ class SamplesPanel(QWidget):
         self.grid = FaceGrid(columns=8, cells=SAMPLES_PER_GRID, cell_size=72)
         self.grid.setObjectName("samplesGrid")
         row = QHBoxLayout()
-        for w in (QLabel("temperature"), self.slider, self.value, self.new, self.like):
+        widgets = (QLabel("temperature"), self.slider, self.value, self.new, self.source_box)
+        for w in (*widgets, self.like):
             row.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -55,6 +77,13 @@ class SamplesPanel(QWidget):
 
     def set_temperature(self, value: float) -> None:
         self.slider.setValue(round(value * 100))
+
+    def source(self) -> str:
+        return self.source_box.currentData()
+
+    def set_source(self, source: str) -> None:
+        found = self.source_box.findData(source)
+        self.source_box.setCurrentIndex(found if found >= 0 else 0)
 
     def set_cluster(self, cluster: int | None) -> None:
         self.cluster = cluster

@@ -170,6 +170,11 @@ def test_random_faces_and_more_like_this_cluster(window, qtbot):
     window.samples.set_temperature(0.5)
     window.samples.new.click()
     qtbot.waitUntil(lambda: len(window.samples.grid.faces()) == 16, timeout=WAIT)
+    assert window.samples.grid.views[0].caption == "like the dataset"  # the default
+    window.samples.source_box.setCurrentIndex(window.samples.source_box.findData("prior"))
+    window.samples.new.click()
+    qtbot.waitUntil(lambda: window.samples.grid.views[0].caption == "from the prior", timeout=WAIT)
+    assert window.prefs.value("sample_source") == "prior"
     window.samples.set_cluster(1)
     window.samples.like.click()
     qtbot.waitUntil(lambda: window.samples.grid.views[0].caption == "cluster 1", timeout=WAIT)
@@ -269,11 +274,13 @@ def test_temperature_and_layout_are_remembered(
     first = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
     qtbot.addWidget(first)
     first.samples.set_temperature(0.77)
+    first.samples.set_source("prior")
     first.tabs.setCurrentIndex(2)
     first.close()
     second = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
     qtbot.addWidget(second)
     assert second.samples.temperature() == pytest.approx(0.77)
+    assert second.samples.source() == "prior"
     assert second.tabs.currentIndex() == 2
     second.close()
 

@@ -130,6 +130,31 @@ def test_cluster_samples_land_in_their_cluster(faces_index):
         cluster_z(index, 9, 1)
 
 
+def test_random_faces_like_the_dataset_are_drawn_from_where_its_faces_are(sketcher, faces_index):
+    """The encoder puts faces in a small part of the prior; random faces "like the dataset's"
+    take z from the Gaussian of the dataset's own vectors, so they land among its faces where
+    prior samples land far from every one."""
+    from core.generate import DATASET, PRIOR, gaussian_z, prior_z
+
+    _, index = faces_index
+    mean, chol = index.dataset_gaussian()
+    like = gaussian_z(mean, chol, 500, seed=3)
+    prior = prior_z(500, index.mu.shape[1], seed=3)
+    np.testing.assert_allclose(like.std(0), index.mu.std(0), rtol=0.2)
+
+    def nearest_face(z: np.ndarray) -> float:
+        return float(np.sqrt(((z[:, None] - index.mu[None]) ** 2).sum(-1)).min(1).mean())
+
+    assert nearest_face(like) < 0.5 * nearest_face(prior)
+    assert index.dataset_gaussian() is index.dataset_gaussian()  # made once
+    assert len(sample_faces(sketcher, 3, index=index, source=DATASET)) == 3
+    assert len(sample_faces(sketcher, 3, source=PRIOR)) == 3
+    with pytest.raises(BadRequest, match="needs a dataset index"):
+        sample_faces(sketcher, 1, source=DATASET)
+    with pytest.raises(BadRequest, match="not 'nowhere'"):
+        sample_faces(sketcher, 1, index=index, source="nowhere")
+
+
 def test_generation_api_makes_drawings(sketcher, faces_index):
     drawings, index = faces_index
     assert len(sample_faces(sketcher, 3)) == 3
@@ -179,6 +204,8 @@ def test_cli_index_sample_interpolate_complete_and_report(
             "sample",
             "--model",
             m,
+            "--source",
+            "prior",
             "--n",
             "4",
             "--out",

@@ -44,12 +44,20 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=index_cmd)
 
-    p = sub.add_parser("sample", help="random faces, from the prior or from one cluster")
+    p = sub.add_parser(
+        "sample", help="random faces: like the dataset's (as the app), from the prior or a cluster"
+    )
     common(p)
     p.add_argument("--n", type=int, default=16)
     p.add_argument("--temperature", type=float, default=None, help="decoder sampling temperature")
     p.add_argument("--spread", type=float, default=1.0, help="scale of z around its centre")
     p.add_argument("--cluster", type=int, default=None)
+    p.add_argument(
+        "--source",
+        choices=("dataset", "prior"),
+        default="dataset",
+        help="z from the Gaussian of --data's thought vectors (default, as the app) or N(0, I)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True, help=".ndjson, .png or .svg")
     p.set_defaults(run=sample_cmd)
@@ -207,11 +215,13 @@ def sample_cmd(args: argparse.Namespace) -> int:
     from core.sketcher import Sketcher
 
     temperature = args.temperature if args.temperature is not None else DEFAULT_SAMPLE_TEMPERATURE
-    if args.cluster is not None:
+    if args.cluster is not None or args.source == "dataset":
         sketcher, _, index = load_context(args)
     else:
         sketcher, index = Sketcher.load(args.model, device=args.device), None
-    faces = sample_faces(sketcher, args.n, temperature, index, args.cluster, args.seed, args.spread)
+    faces = sample_faces(
+        sketcher, args.n, temperature, index, args.cluster, args.seed, args.spread, args.source
+    )
     write_drawings(faces, args.out)
     print(f"wrote {len(faces)} faces to {args.out}")
     return 0
