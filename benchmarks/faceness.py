@@ -5,10 +5,12 @@ faces first (its ceiling) and then random faces from each model at the app's sam
 temperature: the share it calls a face. Counting scribbles by eye in one grid of 32 moved by
 several faces between seeds. Random faces come from where the app draws them (`--source`):
 like the dataset's (the Gaussian of the model's thought vectors of the shipped 656 faces, the
-app's default) or from the prior N(0, I).
+app's default) or from the prior N(0, I), at the app's spread (0.8; `--spread 1` is the
+Gaussian itself).
 
     python -m benchmarks.faceness [--model M ...] [--n 400] [--temperature 0.3] [--seed 101]
-        [--source dataset|prior] [--json] [--others ../shared/data/quickdraw/spg_other]
+        [--source dataset|prior] [--spread 0.8] [--json]
+        [--others ../shared/data/quickdraw/spg_other]
 
 Needs the 19 categories' files (`../shared/data/quickdraw/spg_other/`, CC BY 4.0): they train
 the judge only, never a face dataset.
@@ -26,7 +28,7 @@ from benchmarks.errors import run_main
 from core.batching import is_held_out
 from core.errors import BadRequest
 from core.formats import read_dataset
-from core.generate import DATASET, SOURCES, sample_faces
+from core.generate import DATASET, DEFAULT_SAMPLE_SPREAD, SOURCES, sample_faces
 from core.indexing import index_from_vectors
 from core.latent import LatentIndex
 from core.render import raster
@@ -84,14 +86,15 @@ def run(
     others_dir: Path,
     seed: int = 101,
     source: str = DATASET,
+    spread: float = DEFAULT_SAMPLE_SPREAD,
 ) -> dict:
     judge, accuracy = train_judge(others_dir)
     results: dict = {k: round(v, 3) for k, v in accuracy.items()}
-    results["source"] = source
+    results["source"], results["spread"] = source, spread
     for model in models:
         sketcher = Sketcher.load(model, device="cpu")
         index = dataset_index(sketcher) if source == DATASET else None
-        drawn = sample_faces(sketcher, n, temperature, index, seed=seed, source=source)
+        drawn = sample_faces(sketcher, n, temperature, index, None, seed, spread, source)
         faces = [f for f in drawn if not f.is_empty]
         share = float(judge.predict(features(faces)).mean()) if faces else 0.0
         results[f"{model}: random faces called face (T={temperature})"] = round(share, 3)
@@ -109,9 +112,12 @@ def main() -> None:
         "--seed", type=int, default=101, help="another seed checks a choice on a fresh draw"
     )
     parser.add_argument("--source", choices=SOURCES, default=DATASET)
+    parser.add_argument("--spread", type=float, default=DEFAULT_SAMPLE_SPREAD)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = run(args.model, args.n, args.temperature, args.others, args.seed, args.source)
+    results = run(
+        args.model, args.n, args.temperature, args.others, args.seed, args.source, args.spread
+    )
     print(
         json.dumps(results) if args.json else "\n".join(f"{k:<60} {v}" for k, v in results.items())
     )

@@ -278,6 +278,7 @@ class Sample(OnWorkspace):
     seed: int
     n: int = field(default=SAMPLES_PER_GRID)
     source: str = "dataset"
+    spread: float = 1.0  # z drawn this close to the centre of where it comes from
 
     def run(self, report: Progress) -> list[Drawing]:
         from core.generate import sample_faces
@@ -290,7 +291,8 @@ class Sample(OnWorkspace):
             ws.index,
             self.cluster,
             self.seed,
-            source=self.source,
+            self.spread,
+            self.source,
         )
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:

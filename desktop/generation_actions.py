@@ -72,11 +72,14 @@ class GenerationActions(QObject):
         if w.workspace is None:
             return
         w.prefs.set("temperature", temperature)
-        source = w.samples.source()
+        source, spread = w.samples.source(), w.samples.spread()
         w.prefs.set("sample_source", source)
+        w.prefs.set("sample_spread", spread)
         chosen = None if cluster < 0 else cluster
         w.service.submit(
-            requests.Sample(w.workspace, temperature, chosen, _fresh_seed(), source=source)
+            requests.Sample(
+                w.workspace, temperature, chosen, _fresh_seed(), source=source, spread=spread
+            )
         )
 
     def complete(self, n: int) -> None:

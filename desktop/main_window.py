@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
             float(self.prefs.value("temperature", self.samples.temperature()))
         )
         self.samples.set_source(str(self.prefs.value("sample_source", self.samples.source())))
+        self.samples.set_spread(float(self.prefs.value("sample_spread", self.samples.spread())))
         self.tabs.setCurrentIndex(int(self.prefs.value("tab", 0)))
 
     def _save_settings(self) -> None:
@@ -309,6 +310,7 @@ class MainWindow(QMainWindow):
         self.prefs.set("splitter", self.main_splitter.saveState())
         self.prefs.set("temperature", self.samples.temperature())
         self.prefs.set("sample_source", self.samples.source())
+        self.prefs.set("sample_spread", self.samples.spread())
         self.prefs.set("tab", self.tabs.currentIndex())
 
     def refresh_recent(self) -> None:

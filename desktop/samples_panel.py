@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.generate import DATASET, DEFAULT_SAMPLE_TEMPERATURE, PRIOR
+from core.generate import DATASET, DEFAULT_SAMPLE_SPREAD, DEFAULT_SAMPLE_TEMPERATURE, PRIOR
 from core.requests import SAMPLES_PER_GRID
 from core.session import Session
 from core.strokes import Drawing
@@ -36,6 +36,17 @@ class SamplesPanel(QWidget):
         self.slider.setValue(round(DEFAULT_SAMPLE_TEMPERATURE * 100))
         self.value = QLabel()
         self.slider.valueChanged.connect(self._update_label)
+        self.spread_slider = QSlider(Qt.Orientation.Horizontal)
+        self.spread_slider.setObjectName("spreadSlider")
+        self.spread_slider.setAccessibleName("Spread of the random thought vectors")
+        self.spread_slider.setToolTip(
+            "How far from the centre the thought vectors are drawn: narrower gives fewer "
+            "scribbles and less variety"
+        )
+        self.spread_slider.setRange(10, 150)
+        self.spread_slider.setValue(round(DEFAULT_SAMPLE_SPREAD * 100))
+        self.spread_value = QLabel()
+        self.spread_slider.valueChanged.connect(self._update_label)
         self.new = QPushButton("New random faces")
         self.new.setObjectName("newSamplesButton")
         self.new.clicked.connect(lambda: self.samplesRequested.emit(self.temperature(), -1))
@@ -58,8 +69,9 @@ class SamplesPanel(QWidget):
         self.grid = FaceGrid(columns=8, cells=SAMPLES_PER_GRID, cell_size=72)
         self.grid.setObjectName("samplesGrid")
         row = QHBoxLayout()
-        widgets = (QLabel("temperature"), self.slider, self.value, self.new, self.source_box)
-        for w in (*widgets, self.like):
+        widgets = (QLabel("temperature"), self.slider, self.value, QLabel("spread"))
+        widgets += (self.spread_slider, self.spread_value, self.new, self.source_box, self.like)
+        for w in widgets:
             row.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -78,6 +90,12 @@ class SamplesPanel(QWidget):
     def set_temperature(self, value: float) -> None:
         self.slider.setValue(round(value * 100))
 
+    def spread(self) -> float:
+        return self.spread_slider.value() / 100.0
+
+    def set_spread(self, value: float) -> None:
+        self.spread_slider.setValue(round(value * 100))
+
     def source(self) -> str:
         return self.source_box.currentData()
 
@@ -94,6 +112,7 @@ class SamplesPanel(QWidget):
 
     def _update_label(self) -> None:
         self.value.setText(f"{self.temperature():.2f}")
+        self.spread_value.setText(f"{self.spread():.2f}")
 
     def show_samples(self, faces: list[Drawing], caption: str) -> None:
         self.grid.set_faces(faces, [caption] * len(faces))

@@ -275,12 +275,14 @@ def test_temperature_and_layout_are_remembered(
     qtbot.addWidget(first)
     first.samples.set_temperature(0.77)
     first.samples.set_source("prior")
+    first.samples.set_spread(0.55)
     first.tabs.setCurrentIndex(2)
     first.close()
     second = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
     qtbot.addWidget(second)
     assert second.samples.temperature() == pytest.approx(0.77)
     assert second.samples.source() == "prior"
+    assert second.samples.spread() == pytest.approx(0.55)
     assert second.tabs.currentIndex() == 2
     second.close()
 

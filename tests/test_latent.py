@@ -141,6 +141,8 @@ def test_random_faces_like_the_dataset_are_drawn_from_where_its_faces_are(sketch
     like = gaussian_z(mean, chol, 500, seed=3)
     prior = prior_z(500, index.mu.shape[1], seed=3)
     np.testing.assert_allclose(like.std(0), index.mu.std(0), rtol=0.2)
+    narrower = gaussian_z(mean, chol, 500, temperature=0.5, seed=3)  # the app's spread slider
+    np.testing.assert_allclose(narrower.std(0), 0.5 * like.std(0), rtol=1e-4)
 
     def nearest_face(z: np.ndarray) -> float:
         return float(np.sqrt(((z[:, None] - index.mu[None]) ** 2).sum(-1)).min(1).mean())

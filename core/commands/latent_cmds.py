@@ -50,7 +50,12 @@ def add(sub: argparse._SubParsersAction) -> None:
     common(p)
     p.add_argument("--n", type=int, default=16)
     p.add_argument("--temperature", type=float, default=None, help="decoder sampling temperature")
-    p.add_argument("--spread", type=float, default=1.0, help="scale of z around its centre")
+    p.add_argument(
+        "--spread",
+        type=float,
+        default=None,
+        help="scale of z around its centre (default 0.8, as the app; 1: the Gaussian itself)",
+    )
     p.add_argument("--cluster", type=int, default=None)
     p.add_argument(
         "--source",
@@ -210,17 +215,18 @@ def index_cmd(args: argparse.Namespace) -> int:
 
 
 def sample_cmd(args: argparse.Namespace) -> int:
-    from core.generate import DEFAULT_SAMPLE_TEMPERATURE, sample_faces
+    from core.generate import DEFAULT_SAMPLE_SPREAD, DEFAULT_SAMPLE_TEMPERATURE, sample_faces
     from core.output import write_drawings
     from core.sketcher import Sketcher
 
     temperature = args.temperature if args.temperature is not None else DEFAULT_SAMPLE_TEMPERATURE
+    spread = args.spread if args.spread is not None else DEFAULT_SAMPLE_SPREAD
     if args.cluster is not None or args.source == "dataset":
         sketcher, _, index = load_context(args)
     else:
         sketcher, index = Sketcher.load(args.model, device=args.device), None
     faces = sample_faces(
-        sketcher, args.n, temperature, index, args.cluster, args.seed, args.spread, args.source
+        sketcher, args.n, temperature, index, args.cluster, args.seed, spread, args.source
     )
     write_drawings(faces, args.out)
     print(f"wrote {len(faces)} faces to {args.out}")
