@@ -112,6 +112,10 @@ def wait_for_answer(qtbot, window):
     import numpy as np
 
     def wait(timeout: int = WAIT * 2) -> None:
+        # the test's own encode waits for an idle worker: the app never runs the model on two
+        # threads at once, and a CI run once hung with the test encoding a 100,000-point stroke
+        # beside the worker's decoding of the same model
+        qtbot.waitUntil(window.service.is_idle, timeout=timeout)
         expected = window.workspace.sketcher.encode([window.canvas.drawing()])[0][0]
 
         def answered() -> bool:
