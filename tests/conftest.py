@@ -15,6 +15,21 @@ from core.formats import write_ndjson  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def collect_windows_on_the_main_thread():
+    """Before and after each test, collect here, on the main thread, the windows earlier tests
+    left in reference cycles (pytest-qt closes its widgets after the fixtures end, so the
+    next test's start is where they are surely dead). Left to the collector, a dead window was
+    collected on a later test's inference thread (a collection runs on whichever thread
+    allocates): Shiboken destroyed its widgets there while the main thread ran its own
+    deferred deletions, and the two deadlocked on a Qt mutex and the GIL."""
+    import gc
+
+    gc.collect()
+    yield
+    gc.collect()
+
+
 @pytest.fixture(scope="session")
 def procedural_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("data") / "procedural.ndjson"
