@@ -90,7 +90,10 @@ def more_tries_stream(sketcher: Sketcher, analysis: Analysis, tries: int) -> Str
     Yields only None (chances to stop: a newer drawing overtakes it)."""
     if analysis.drawing is None or tries <= analysis.tries:
         return analysis
-    mu, limits = sketcher.encode_for_reconstruction([analysis.drawing])
+    import torch
+
+    mu = torch.as_tensor(analysis.z[None], device=sketcher.device)  # no second encoder pass
+    limits = sketcher.reconstruction_limits([analysis.drawing])
     stream = sketcher.more_tries_stream(
         mu, limits, [analysis.drawing], [analysis.reconstruction], analysis.tries, tries
     )

@@ -466,11 +466,18 @@ class Sketcher:
         batch, lengths = self.batch(drawings)
         trace.mark("worker: canonical form")
         mu, _ = self.model.encode(batch[:, 1:], lengths)
-        limits = [
+        return mu, self._reconstruction_limits(lengths)
+
+    def reconstruction_limits(self, drawings: list[Drawing]) -> list[int]:
+        """The most points each drawing's reconstruction may have, without encoding it again
+        (its canonical form is memoized): what carrying a reconstruction on to more tries needs."""
+        return self._reconstruction_limits(self.batch(drawings)[1])
+
+    def _reconstruction_limits(self, lengths: torch.Tensor) -> list[int]:
+        return [
             min(self.config.max_len, int(RECON_LENGTH_FACTOR * n) + RECON_LENGTH_SLACK)
             for n in lengths.tolist()
         ]
-        return mu, limits
 
     def reconstruct_stream(
         self,

@@ -14,12 +14,6 @@ from core.session import End
 from desktop.preferences import REST_MS
 
 
-def reconstruction_title(tries: int) -> str:
-    """The reconstruction box's title: it says how the face shown was chosen."""
-    how = "its first try" if tries == 1 else f"the closest of {tries} tries"
-    return f"The model's reconstruction: {how}"
-
-
 class GenerationActions(QObject):
     def __init__(self, window):
         super().__init__(window)
@@ -36,13 +30,6 @@ class GenerationActions(QObject):
             w.service.submit(requests.Walk(w.workspace, places))
             self._rested_at = (float(x), float(y))
             self.rest_timer.start()
-
-    def set_tries(self, value: str) -> None:
-        """Model > Reconstruction: remembered, and the drawing is redrawn at once."""
-        w = self.window
-        w.prefs.set("tries", value)
-        w.recon_box.setTitle(reconstruction_title(w.prefs.tries))
-        w.analyse_now()
 
     def _cursor_rested(self) -> None:
         w = self.window
@@ -71,10 +58,8 @@ class GenerationActions(QObject):
         w = self.window
         if w.workspace is None:
             return
-        w.prefs.set("temperature", temperature)
+        w.samples.remember(w.prefs)
         source, spread = w.samples.source(), w.samples.spread()
-        w.prefs.set("sample_source", source)
-        w.prefs.set("sample_spread", spread)
         chosen = None if cluster < 0 else cluster
         w.service.submit(
             requests.Sample(

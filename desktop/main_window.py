@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import requests, trace
+from core import requests
 from core.gc_pauses import freeze_long_lived
-from core.metrics import FIRST_TRIES
 from core.session import Session
 from core.strokes import Drawing
 from desktop import keep
@@ -35,17 +34,17 @@ from desktop.cluster_panel import ClusterPanel
 from desktop.completion_panel import CompletionPanel
 from desktop.drawing_view import DrawingView
 from desktop.favourites_panel import FavouritesPanel
-from desktop.generation_actions import GenerationActions, reconstruction_title
+from desktop.generation_actions import GenerationActions
 from desktop.inference import InferenceService
 from desktop.interpolation_panel import InterpolationPanel
 from desktop.keep import KeepAction
 from desktop.latent_3d import Latent3D
 from desktop.latent_map import LatentMap
 from desktop.lazy_progress_bar import LazyProgressBar
+from desktop.live_analysis import LiveAnalysis, reconstruction_title
 from desktop.menus import add_action, build_menus
 from desktop.preferences import (
     DEFAULT_SIZE,
-    LIVE_MS,
     START_DELAY_MS,
     Preferences,
 )
@@ -83,6 +82,7 @@ class MainWindow(QMainWindow):
 
         self.favourites = Favourites()
         self.generate = GenerationActions(self)
+        self.live = LiveAnalysis(self)
         self._build_panels()
         build_menus(self)
         self._build_status_bar()
@@ -108,15 +108,10 @@ class MainWindow(QMainWindow):
     def _start(self) -> None:
         if self._closed:
             return  # closed before it started: nothing to restore, load or offer
-        from superqt.utils import qthrottled  # ~235 ms of imports (qtpy...): not before the window
-
         from core.atomic import remove_stale_temps
         from core.paths import data_dir, model_library_dir
 
-        # while a stroke is drawn: an analysis at once, then the newest every LIVE_MS
-        self._analyse_while_drawing = qthrottled(self.analyse_now, timeout=LIVE_MS)
-        self.canvas.strokeMoved.connect(self._analyse_while_drawing)
-
+        self.live.start()
         for folder in (data_dir(), model_library_dir()):
             remove_stale_temps(folder)
         self._restore_drawing()
@@ -136,7 +131,6 @@ class MainWindow(QMainWindow):
     # ================================================================== building
     def _build_panels(self) -> None:
         self.canvas = SketchCanvas()
-        self._analyse_while_drawing = None  # superqt's throttle, made once the window is up
         self.canvas.drawingChanged.connect(self._drawing_changed)
         canvas_box = QGroupBox("Your drawing (Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+N clear)")
         QVBoxLayout(canvas_box).addWidget(self.canvas)
@@ -250,8 +244,6 @@ class MainWindow(QMainWindow):
         self.favourites_panel.bind(self.favourites)
         s.analysis_started.connect(lambda a: self.reconstruction.set_drawing(a.reconstruction))
         s.analysis_finished.connect(lambda a: self.reconstruction.extend_drawing(a.reconstruction))
-        s.analysis_finished.connect(self._analysis_finished)
-        s.reconstruction_improved.connect(self._reconstruction_improved)
         s.drawing_cleared.connect(lambda: self.reconstruction.set_drawing(None))
         s.face_selected.connect(lambda *_: self.tabs.setCurrentWidget(self.walk_panel))
         s.workspace_changed.connect(self._loaded)
@@ -298,19 +290,13 @@ class MainWindow(QMainWindow):
         splitter = self.prefs.value("splitter")
         if splitter is not None:
             self.main_splitter.restoreState(splitter)
-        self.samples.set_temperature(
-            float(self.prefs.value("temperature", self.samples.temperature()))
-        )
-        self.samples.set_source(str(self.prefs.value("sample_source", self.samples.source())))
-        self.samples.set_spread(float(self.prefs.value("sample_spread", self.samples.spread())))
+        self.samples.restore(self.prefs)
         self.tabs.setCurrentIndex(int(self.prefs.value("tab", 0)))
 
     def _save_settings(self) -> None:
         self.prefs.set("geometry", self.saveGeometry())
         self.prefs.set("splitter", self.main_splitter.saveState())
-        self.prefs.set("temperature", self.samples.temperature())
-        self.prefs.set("sample_source", self.samples.source())
-        self.prefs.set("sample_spread", self.samples.spread())
+        self.samples.remember(self.prefs)
         self.prefs.set("tab", self.tabs.currentIndex())
 
     def refresh_recent(self) -> None:
@@ -363,7 +349,7 @@ class MainWindow(QMainWindow):
             for message in notices:
                 self.statusBar().showMessage(message, 8000)
             if not self.canvas.is_empty():
-                self.analyse_now()
+                self.live.analyse_now()
             return  # the progress bar and Cancel stay: the loading goes on
         self._hide_activity()
         if workspace.sketcher.path and Path(workspace.sketcher.path).name != "default.safetensors":
@@ -372,7 +358,7 @@ class MainWindow(QMainWindow):
         for message in notices:
             self.statusBar().showMessage(message, 8000)
         if not self.canvas.is_empty():
-            self.analyse_now()
+            self.live.analyse_now()
         if self._sample_after_load:
             self._sample_after_load = False
             self._show_samples()
@@ -441,39 +427,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(bool(self.canvas.strokes))
         self.redo_action.setEnabled(bool(self.canvas.redo_stack))
         self.session.set_drawing(self.canvas.drawing())
-        if not self.canvas.is_empty() and not self.canvas.current:
-            # pen-up, undo, redo: one analysis of the newest drawing; a trailing live request
-            # would only repeat it
-            if self._analyse_while_drawing is not None:
-                self._analyse_while_drawing.cancel()
-            self.analyse_now()
-
-    def analyse_now(self) -> None:
-        """Ask for the newest drawing's analysis; older requests still waiting are dropped."""
-        if self.workspace is None or self.canvas.is_empty():
-            return
-        drawing = self.canvas.drawing()
-        self.session.drawing = drawing
-        trace.mark("gui: submitted")
-        epoch = self.session.drawing_epoch
-        tries = min(self.prefs.tries, FIRST_TRIES)
-        self.service.submit(requests.Analyse(self.workspace, drawing, epoch, tries))
-
-    def _analysis_finished(self, analysis) -> None:
-        """The pen-up's answer is whole: its face is the nearest of the first tries; once the pen
-        is up, the rest of Model > Reconstruction's tries follow (a newer stroke stops them).
-        Only for the newest analysis asked: a live one of the stroke, answered just after the
-        pen went up, would otherwise take the waiting pen-up analysis's place in the queue."""
-        self.recon_box.setTitle(reconstruction_title(analysis.tries))
-        newest = self.service.queue.latest.get("analyse") == self.session.shown("analyse")
-        if analysis.tries < self.prefs.tries and not self.canvas.current and newest:
-            self.service.submit(requests.MoreTries(self.workspace, analysis, self.prefs.tries))
-        self.analysisShown.emit()
-
-    def _reconstruction_improved(self, analysis) -> None:
-        self.reconstruction.extend_drawing(analysis.reconstruction)
-        self.recon_box.setTitle(reconstruction_title(analysis.tries))
-        self.reconstructionImproved.emit()
+        self.live.drawing_changed()
 
     # ================================================================== failures, progress
     def _on_failed(self, request_id: int, request, message: str) -> None:

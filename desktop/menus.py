@@ -116,6 +116,6 @@ def _map_menus(w: MainWindow) -> None:
         [("1", "The model's first try")]
         + [(str(t), f"Closest to the drawing of {t} tries") for t in TRIES_OFFERED if t > 1],
         str(w.prefs.tries),
-        w.generate.set_tries,
+        w.live.set_tries,
         "tries",
     )

@@ -84,6 +84,17 @@ class SamplesPanel(QWidget):
         session.drawing_cleared.connect(lambda: self.set_cluster(None))
         session.workspace_changed.connect(lambda *_: self.set_cluster(None))
 
+    def restore(self, prefs) -> None:
+        """Temperature, spread and source as the person left them."""
+        self.set_temperature(float(prefs.value("temperature", self.temperature())))
+        self.set_spread(float(prefs.value("sample_spread", self.spread())))
+        self.set_source(str(prefs.value("sample_source", self.source())))
+
+    def remember(self, prefs) -> None:
+        prefs.set("temperature", self.temperature())
+        prefs.set("sample_spread", self.spread())
+        prefs.set("sample_source", self.source())
+
     def temperature(self) -> float:
         return self.slider.value() / 100.0
 

@@ -251,7 +251,7 @@ def test_a_dataset_of_one_face_opens_and_the_drawing_stays(window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
     assert len(window.workspace.index.mu) == 1
     assert len(window.canvas.strokes) == len(face.strokes)
-    window.analyse_now()  # the drawing is still analysed against the one face
+    window.live.analyse_now()  # the drawing is still analysed against the one face
     qtbot.waitUntil(lambda: window.last_analysis is not None, timeout=WAIT)
     assert window.last_analysis.cluster == 0
     assert messages == []
@@ -464,7 +464,7 @@ def test_a_late_answer_for_the_stroke_in_progress_never_takes_the_pen_up_analysi
     half = len(last) // 2
     for p in last[1:half]:
         QTest.mouseMove(window.canvas, QPoint(p))
-    window.analyse_now()  # the live analysis of the stroke half drawn ...
+    window.live.analyse_now()  # the live analysis of the stroke half drawn ...
     while not window.service.is_idle():  # ... answered, its answer not yet in the window
         threading.Event().wait(0.005)
     for p in last[half:]:
