@@ -4,12 +4,13 @@ from real drawings of 19 other categories (airplanes, pigs, crabs...). It scores
 faces first (its ceiling) and then random faces from each model at the app's sampling
 temperature: the share it calls a face. Counting scribbles by eye in one grid of 32 moved by
 several faces between seeds. Random faces come from where the app draws them (`--source`):
-like the dataset's (the Gaussian of the model's thought vectors of the shipped 656 faces, the
-app's default) or from the prior N(0, I), at the app's spread (0.8; `--spread 1` is the
-Gaussian itself).
+like the model's own faces (the Gaussian stored in the model file: for the shipped model, of its
+thought vectors of the shipped 656 faces; the app's default), like the dataset's (the same
+Gaussian for the shipped model and faces) or from the prior N(0, I), at the app's spread (0.8;
+`--spread 1` is the Gaussian itself).
 
     python -m benchmarks.faceness [--model M ...] [--n 400] [--temperature 0.3] [--seed 101]
-        [--source dataset|prior] [--spread 0.8] [--json]
+        [--source model|dataset|prior] [--spread 0.8] [--json]
         [--others ../shared/data/quickdraw/spg_other]
 
 Needs the 19 categories' files (`../shared/data/quickdraw/spg_other/`, CC BY 4.0): they train
@@ -28,7 +29,14 @@ from benchmarks.errors import run_main
 from core.batching import is_held_out
 from core.errors import BadRequest
 from core.formats import read_dataset
-from core.generate import DATASET, DEFAULT_SAMPLE_SPREAD, SOURCES, sample_faces
+from core.generate import (
+    DATASET,
+    DEFAULT_SAMPLE_SPREAD,
+    DEFAULT_SOURCE,
+    MODEL,
+    SOURCES,
+    sample_faces,
+)
 from core.indexing import index_from_vectors
 from core.latent import LatentIndex
 from core.render import raster
@@ -85,7 +93,7 @@ def run(
     temperature: float,
     others_dir: Path,
     seed: int = 101,
-    source: str = DATASET,
+    source: str = DEFAULT_SOURCE,
     spread: float = DEFAULT_SAMPLE_SPREAD,
 ) -> dict:
     judge, accuracy = train_judge(others_dir)
@@ -93,7 +101,8 @@ def run(
     results["source"], results["spread"] = source, spread
     for model in models:
         sketcher = Sketcher.load(model, device="cpu")
-        index = dataset_index(sketcher) if source == DATASET else None
+        needs_index = source == DATASET or (source == MODEL and sketcher.gaussian is None)
+        index = dataset_index(sketcher) if needs_index else None
         drawn = sample_faces(sketcher, n, temperature, index, None, seed, spread, source)
         faces = [f for f in drawn if not f.is_empty]
         share = float(judge.predict(features(faces)).mean()) if faces else 0.0
@@ -111,7 +120,7 @@ def main() -> None:
     parser.add_argument(
         "--seed", type=int, default=101, help="another seed checks a choice on a fresh draw"
     )
-    parser.add_argument("--source", choices=SOURCES, default=DATASET)
+    parser.add_argument("--source", choices=SOURCES, default=DEFAULT_SOURCE)
     parser.add_argument("--spread", type=float, default=DEFAULT_SAMPLE_SPREAD)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -88,8 +88,9 @@ def collect(quick: bool = False, grid: str | None = None) -> tuple[list[Row], di
         raw[module], peaks[module], _ = run_benchmark(module, *arguments)
     app, index, model = raw["app_speed"], raw["index_speed"], raw["model_speed"]
     retrain, special, flood = raw["retrain_stall"], raw["specialise"], raw["input_flood"]
-    shares = [r["retrained_share"] for r in special["rows"]]
-    warm = [r["retrained_share_warm"] for r in special["rows"]]
+    # the lower of the two ways a person takes random faces: the command line and the window
+    shares = [min(r["cli_share"], r.get("window_share", 1.0)) for r in special["rows"]]
+    warm = [min(r["cli_share_warm"], r.get("window_share_warm", 1.0)) for r in special["rows"]]
     longest_stall = max(
         app["stall_while_drawing_ms"],
         app["stall_while_dragging_ms"],
@@ -142,13 +143,14 @@ def collect(quick: bool = False, grid: str | None = None) -> tuple[list[Row], di
             retrain["retrain_click_to_loaded_s"] <= 300,
         ),
         Row(
-            f"fresh samples in the retrained cluster, T=0.3 (min over {len(shares)} clusters)",
+            f"retrained model's default random faces in its cluster, T=0.3 (CLI and window, "
+            f"min over {len(shares)} clusters)",
             f"{min(shares):.0%}",
             ">= 85%",
             min(shares) >= 0.85,
         ),
         Row(
-            f"fresh samples in the retrained cluster, T=0.5 (min over {len(warm)} clusters)",
+            f"the same at T=0.5 (min over {len(warm)} clusters)",
             f"{min(warm):.0%}",
             ">= 70%",
             min(warm) >= 0.7,

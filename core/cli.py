@@ -12,6 +12,14 @@ from core.errors import SketchbookError
 EXIT_BAD_INPUT = 2
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose refusals are one line on stderr (exit 2), as every other error here is;
+    `--help` still prints the whole usage."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from core.commands import (
         app_cmd,
@@ -23,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         thought_cmds,
     )
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="sketchbook",
         description="Draw faces and explore how a sketch-rnn VAE sees them.",
     )
@@ -45,9 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["app", *(argv or sys.argv[1:])])
+    try:  # a refused option is a status, as every other refusal (and --help a 0)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["app", *(argv or sys.argv[1:])])
+    except SystemExit as exc:
+        return int(exc.code or 0)
     try:
         return int(args.run(args) or 0)
     except SketchbookError as exc:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core import limits
 from core.errors import BadRequest
 from core.latent import LatentIndex
 from core.strokes import Drawing
@@ -15,13 +16,17 @@ if TYPE_CHECKING:  # torch loads only when a model does, not when the window ope
     from core.sketcher import Sketcher
 
 DEFAULT_SAMPLE_TEMPERATURE = 0.3
-# where random faces' z come from: the Gaussian of the open dataset's thought vectors, or the
-# prior N(0, I). The encoder puts faces in a small part of the prior (the shipped model's 656
-# faces: mean norm 4.0 where the prior's is 8, spread 0.3 a dimension), so most prior samples
-# are z no face has; a judge calls 57% of dataset-like samples faces (65% at the default
-# spread below), 46% of prior ones (README, "Random faces like the dataset's")
-DATASET, PRIOR = "dataset", "prior"
-SOURCES = (DATASET, PRIOR)
+# where random faces' z come from. MODEL: the Gaussian stored in the model file, fitted on
+# what it was made for (the shipped model: its real training faces; a model retrained on a
+# cluster: that cluster, which its re-centred prior already is; see core.sampling_gaussian).
+# DATASET: the Gaussian of the open dataset's thought vectors. PRIOR: N(0, I). The encoder puts
+# faces in a small part of the prior (the shipped model's faces: mean norm 4.0 where the
+# prior's is 8, spread 0.3 a dimension), so most prior samples are z no face has (README,
+# "Random faces like the dataset's"); and the open dataset's Gaussian spans every cluster, so
+# after a retrain on one it would give ~20% of that cluster where the model's own gives 85%+
+MODEL, DATASET, PRIOR = "model", "dataset", "prior"
+SOURCES = (MODEL, DATASET, PRIOR)
+DEFAULT_SOURCE = MODEL
 # random faces' z are drawn this close to the centre (1: the Gaussian itself); a narrower draw
 # gives fewer scribbles and less variety (README, "Random faces like the dataset's")
 DEFAULT_SAMPLE_SPREAD = 0.8
@@ -82,26 +87,54 @@ def sample_faces(
     index: LatentIndex | None = None,
     cluster: int | None = None,
     seed: int = 0,
-    spread: float = 1.0,
-    source: str = PRIOR,
+    spread: float = DEFAULT_SAMPLE_SPREAD,
+    source: str = DEFAULT_SOURCE,
 ) -> list[Drawing]:
     """Random faces: z from one cluster's Gaussian when `cluster` is given, else from the
-    whole dataset's (`source` DATASET) or the prior N(0, I) (PRIOR), scaled by `spread`; then
-    decoded at the sampling `temperature`, each face with its own random numbers (independent
-    draws, as a share measured on them assumes)."""
+    model's own (MODEL), the whole dataset's (DATASET) or the prior N(0, I) (PRIOR), scaled by
+    `spread`; then decoded at the sampling `temperature`, each face with its own random numbers
+    (independent draws, as a share measured on them assumes). The defaults are the window's."""
     if n < 1:
         raise BadRequest("ask for at least one face")
+    limits.TEMPERATURE.check("temperature", temperature)
+    limits.SPREAD.check("spread", spread)
     if source not in SOURCES:
-        raise BadRequest(f"random faces come from {' or '.join(SOURCES)}, not {source!r}")
+        raise BadRequest(f"random faces come from {', '.join(SOURCES)}, not {source!r}")
     if (cluster is not None or source == DATASET) and index is None:
         raise BadRequest("sampling from a cluster or like a dataset needs a dataset index")
     if cluster is not None:
         z = cluster_z(index, cluster, n, temperature=spread, seed=seed)
-    elif source == DATASET:
-        z = gaussian_z(*index.dataset_gaussian(), n, spread, seed)
     else:
-        z = prior_z(n, sketcher.config.z_size, spread, seed)
+        z = gaussian_z(*source_gaussian(sketcher, source, index), n, spread, seed)
     return sketcher.decode(z, temperature=temperature, seed=seed, independent=True)
+
+
+def source_gaussian(
+    sketcher: Sketcher, source: str, index: LatentIndex | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and Cholesky factor that `source`'s random faces come from. A model file without
+    its own Gaussian (made before models stored one) samples like the open dataset, or from
+    the prior when no dataset is open."""
+    if source == MODEL and sketcher.gaussian is not None:
+        return sketcher.gaussian.mean, sketcher.gaussian.chol
+    if source in (MODEL, DATASET) and index is not None:
+        return index.dataset_gaussian()
+    if source == DATASET:
+        raise BadRequest("sampling like a dataset needs a dataset index")
+    z_size = sketcher.config.z_size
+    return np.zeros(z_size, np.float32), np.eye(z_size, dtype=np.float32)
+
+
+def source_caption(sketcher: Sketcher, source: str, index: LatentIndex | None = None) -> str:
+    """What a grid of random faces from `source` is like, in a few words."""
+    if source == MODEL and sketcher.gaussian is not None:
+        trained_on = sketcher.info.get("trained_on") or {}
+        if "cluster" in trained_on:
+            return f"like cluster {trained_on['cluster']}"
+        return "like the model's faces"
+    if source in (MODEL, DATASET) and index is not None:
+        return "like the dataset"
+    return "from the prior"
 
 
 def interpolate(sketcher: Sketcher, a: np.ndarray, b: np.ndarray, steps: int = 8) -> list[Drawing]:

@@ -32,11 +32,11 @@ def average_models(
     if any(not math.isfinite(w) or w < 0 for w in weights) or sum(weights) <= 0:
         raise BadRequest("weights must be non-negative numbers, not all zero")
     paths = [default_model_path() if p == "default" else Path(p) for p in paths]
-    first, scale, data, first_info = load_model(paths[0])
+    first, scale, data, first_info, _ = load_model(paths[0])
     total = {k: v.double() * weights[0] for k, v in first.state_dict().items()}
     sources = [_source(paths[0], weights[0], first_info)]
     for path, weight in zip(paths[1:], weights[1:], strict=True):
-        model, other_scale, _, info = load_model(path)
+        model, other_scale, _, info, _ = load_model(path)
         tensors = model.state_dict()
         mismatch = [k for k in total if k not in tensors or tensors[k].shape != total[k].shape]
         if mismatch or len(tensors) != len(total):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 from safetensors import SafetensorError
@@ -15,16 +16,40 @@ from core.atomic import atomic_write_bytes
 from core.errors import BadModel
 from core.model import ModelConfig, SketchRNN
 from core.modelheader import FORMAT, read_model_info
+from core.sampling_gaussian import SamplingGaussian, split
 
 MAX_MODEL_BYTES = 1 << 30
-__all__ = ["FORMAT", "load_model", "read_model_file", "read_model_info", "save_model"]
+__all__ = [
+    "FORMAT",
+    "LoadedModel",
+    "load_model",
+    "read_model_file",
+    "read_model_info",
+    "save_model",
+    "store_gaussian",
+]
+
+
+class LoadedModel(NamedTuple):
+    model: SketchRNN
+    scale: float
+    data: dict
+    info: dict
+    gaussian: SamplingGaussian | None  # where its random faces come from (None: not stored)
 
 
 def save_model(
-    model: SketchRNN, path: str | Path, scale: float, data: dict, extra: dict | None = None
+    model: SketchRNN,
+    path: str | Path,
+    scale: float,
+    data: dict,
+    extra: dict | None = None,
+    gaussian: SamplingGaussian | None = None,
 ) -> None:
     """Write atomically: a reader sees the old file or the new one, never half of one."""
     tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
+    if gaussian is not None:
+        tensors.update(gaussian.tensors())
     metadata = {
         "format": FORMAT,
         "config": json.dumps(model.config.to_dict()),
@@ -64,10 +89,21 @@ def read_model_file(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str
     return tensors, metadata
 
 
-def load_model(
-    path: str | Path, device: torch.device | str = "cpu"
-) -> tuple[SketchRNN, float, dict, dict]:
-    """(model, scale factor, data description, training info) from a model file."""
+def store_gaussian(path: str | Path, gaussian: SamplingGaussian, about: dict) -> None:
+    """Rewrite a model file with this sampling Gaussian (weights and metadata kept; the
+    card's `sampling` entry says what it was fitted on), atomically."""
+    tensors, metadata = read_model_file(path)
+    config = ModelConfig.from_dict(json.loads(metadata["config"]))
+    weights, _ = split(tensors, config.z_size)
+    info = {**json.loads(metadata.get("info", "{}")), "sampling": about}
+    tensors = {**weights, **gaussian.tensors()}
+    metadata = {**metadata, "info": json.dumps(info)}
+    atomic_write_bytes(path, save_safetensors(tensors, metadata=metadata))
+
+
+def load_model(path: str | Path, device: torch.device | str = "cpu") -> LoadedModel:
+    """(model, scale factor, data description, training info, sampling Gaussian) from a
+    model file."""
     tensors, metadata = read_model_file(path)
     try:
         config = ModelConfig.from_dict(json.loads(metadata["config"]))
@@ -77,6 +113,7 @@ def load_model(
     except (KeyError, ValueError, TypeError) as exc:
         raise BadModel(f"{Path(path).name} has unreadable metadata ({exc})") from None
     model = SketchRNN(config)
+    tensors, gaussian = split(tensors, config.z_size)
     try:
         model.load_state_dict(tensors, strict=True)
     except RuntimeError as exc:
@@ -85,4 +122,4 @@ def load_model(
             f"{Path(path).name} does not fit its own config: {first[-1].strip()}"
         ) from None
     model.to(device).eval()
-    return model, scale, data, info
+    return LoadedModel(model, scale, data, info, gaussian)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from core.errors import BadRequest
+from core.generate import DEFAULT_SAMPLE_SPREAD, DEFAULT_SOURCE, source_caption
 from core.metrics import DEFAULT_TRIES
 from core.strokes import Drawing
 
@@ -110,6 +111,25 @@ class LoadWorkspace(Request):
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
         session.set_workspace(*answer)
+
+
+@dataclass(frozen=True, eq=False)
+class LoadModel(OnWorkspace):
+    """The weights of a workspace mapped from the cache before its model was loaded: asked
+    once the map is up, so the first pen-up finds them in (a pen-up before that loads them
+    itself). Answers the device the model runs on."""
+
+    key: ClassVar[str] = "model"
+    priority: ClassVar[int] = 2
+
+    def run(self, report: Progress) -> str:
+        from core.device import describe
+        from core.lazy_model import model_of
+
+        return describe(model_of(self.workspace.sketcher).device)
+
+    def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
+        session.show_model_loaded(self.workspace, answer)
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,8 +287,8 @@ class Interpolate(OnWorkspace):
 
 @dataclass(frozen=True, eq=False)
 class Sample(OnWorkspace):
-    """A grid of random faces: like the dataset's or from the prior (`source`, see
-    `core.generate.SOURCES`), or from one cluster's Gaussian."""
+    """A grid of random faces: like the model's own, the dataset's or from the prior
+    (`source`, see `core.generate.SOURCES`), or from one cluster's Gaussian."""
 
     key: ClassVar[str] = "samples"
     priority: ClassVar[int] = 5
@@ -277,8 +297,8 @@ class Sample(OnWorkspace):
     cluster: int | None
     seed: int
     n: int = field(default=SAMPLES_PER_GRID)
-    source: str = "dataset"
-    spread: float = 1.0  # z drawn this close to the centre of where it comes from
+    source: str = DEFAULT_SOURCE
+    spread: float = DEFAULT_SAMPLE_SPREAD  # z drawn this close to the centre of where it comes from
 
     def run(self, report: Progress) -> list[Drawing]:
         from core.generate import sample_faces
@@ -299,7 +319,7 @@ class Sample(OnWorkspace):
         if self.cluster is not None:
             caption = f"cluster {self.cluster}"
         else:
-            caption = "like the dataset" if self.source == "dataset" else "from the prior"
+            caption = source_caption(self.workspace.sketcher, self.source, self.workspace.index)
         session.show_samples(answer, caption)
 
 

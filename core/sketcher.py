@@ -23,6 +23,7 @@ from core.model import DecoderStepper, SketchRNN
 from core.modelfile import load_model
 from core.packed import PackedDrawings, canonical_packed, fitted_packed, pack
 from core.resources import default_model_path
+from core.sampling_gaussian import SamplingGaussian
 from core.streams import Stream, map_early, run_to_end
 from core.strokes import (
     Drawing,
@@ -121,6 +122,7 @@ class Sketcher:
         info: dict | None = None,
         path: str = "",
         device: torch.device | None = None,
+        gaussian: SamplingGaussian | None = None,
     ):
         self.device = device or next(model.parameters()).device
         self.model = model.to(self.device).eval()
@@ -130,14 +132,15 @@ class Sketcher:
         self.info = info or {}
         self.path = path
         self.config = model.config
+        self.gaussian = gaussian  # where its own random faces come from (None: not stored)
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str | None = None) -> Sketcher:
         """`path` None or "default" means the shipped model."""
         resolved = default_model_path() if path in (None, "default") else Path(path)
         dev = pick_device(device)
-        model, scale, data, info = load_model(resolved, dev)
-        return cls(model, scale, data, info, path=str(resolved), device=dev)
+        model, scale, data, info, gaussian = load_model(resolved, dev)
+        return cls(model, scale, data, info, path=str(resolved), device=dev, gaussian=gaussian)
 
     # -------------------------------------------------------------- encode
     def batch(self, drawings: list[Drawing]) -> tuple[torch.Tensor, torch.Tensor]:

@@ -22,6 +22,7 @@ from core.formats import Dataset
 from core.latent import LatentIndex
 from core.model import SketchRNN
 from core.retrain_plan import MIN_CLUSTER_DRAWINGS
+from core.sampling_gaussian import SamplingGaussian
 from core.sketcher import Sketcher
 from core.strokes import Drawing
 from core.workspace import load_workspace
@@ -73,7 +74,8 @@ def cluster_share(
     seed: int = CHOOSE_SEED,
 ) -> float:
     """How often `model`'s random faces land in `cluster`, as the base model's index assigns
-    them: the number the retrain is for."""
+    them: the number the retrain is for, measured as the window and `sketchbook sample` draw
+    them by default (the model's own Gaussian, the default spread)."""
     from core.generate import sample_faces
 
     faces = sample_faces(model, SHARE_SAMPLES, temperature, seed=seed)
@@ -145,7 +147,8 @@ def recentred(base: Sketcher, mean: np.ndarray, chol: np.ndarray, spread: float)
     as wide."""
     model = copy.deepcopy(base.model)
     recentre(model, mean, spread * chol)
-    return Sketcher(model, base.scale, base.data, base.info, path=base.path, device="cpu")
+    own = SamplingGaussian.standard(base.config.z_size)  # its random faces: the new prior's
+    return Sketcher(model, base.scale, base.data, base.info, base.path, "cpu", own)
 
 
 def choose_start(base: Sketcher, index: LatentIndex, cluster: int) -> tuple[Sketcher, dict]:
@@ -211,6 +214,7 @@ def keep_the_more_specialised(
 
     start_share = info["recentred"]["share"]
     tuned = Sketcher.load(out, device="cpu")
+    tuned.gaussian = SamplingGaussian.standard(tuned.config.z_size)  # as train stores it
     tuned_share = round(cluster_share(tuned, base, index, cluster), 3)
     kept = "fine-tuned" if tuned_share >= start_share else "re-centred"
     if kept == "re-centred":

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core import limits
 from core.errors import BadRequest
 from core.generate import average_z
 from core.strokes import Drawing
@@ -42,8 +43,7 @@ def average_face(sketcher: Sketcher, vectors: np.ndarray, shown: int = MEMBERS_S
 def arithmetic_z(a: np.ndarray, b: np.ndarray, c: np.ndarray, strength: float = 1.0) -> np.ndarray:
     """A - B + C with the difference scaled: A + strength * (C - B). At strength 1, "my face,
     minus the frowning cluster's centre, plus the smiling one's"; at 0, A itself."""
-    if not -3.0 <= strength <= 3.0:
-        raise BadRequest("the strength of face arithmetic must be between -3 and 3")
+    limits.STRENGTH.check("the strength of face arithmetic", strength)
     a, b, c = (np.asarray(v, np.float32).reshape(-1) for v in (a, b, c))
     if not a.shape == b.shape == c.shape:
         raise BadRequest("face arithmetic needs three vectors of the same model")

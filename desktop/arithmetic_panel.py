@@ -14,13 +14,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import limits
 from core.session import End, Session
 from core.strokes import Drawing
 from desktop.drawing_view import DrawingView
 from desktop.end_choice import fill_end_combo
 from desktop.face_grid import offer_keep_menu
 
-STRENGTH_RANGE = (-100, 300)  # in hundredths: -1 .. 3
+# in hundredths: the range the command line and core accept (core.limits.STRENGTH)
+STRENGTH_RANGE = (round(limits.STRENGTH.low * 100), round(limits.STRENGTH.high * 100))
 
 
 class ArithmeticPanel(QWidget):

@@ -1,7 +1,9 @@
 """Random faces: a grid of samples, a temperature slider, where new faces come from (like the
-dataset's, or the prior), and "more like this cluster"."""
+model's own faces, the dataset's, or the prior), and "more like this cluster"."""
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,7 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.generate import DATASET, DEFAULT_SAMPLE_SPREAD, DEFAULT_SAMPLE_TEMPERATURE, PRIOR
+from core import limits
+from core.generate import (
+    DATASET,
+    DEFAULT_SAMPLE_SPREAD,
+    DEFAULT_SAMPLE_TEMPERATURE,
+    DEFAULT_SOURCE,
+    MODEL,
+    PRIOR,
+)
 from core.requests import SAMPLES_PER_GRID
 from core.session import Session
 from core.strokes import Drawing
@@ -24,7 +34,14 @@ from desktop.face_grid import FaceGrid
 class SamplesPanel(QWidget):
     samplesRequested = Signal(float, int)  # temperature, cluster (-1: not a cluster's)
     # what "New random faces" draws z from, as the menu names it
-    SOURCE_NAMES = {DATASET: "like the dataset's", PRIOR: "from the prior N(0, I)"}
+    SOURCE_NAMES = {
+        MODEL: "like the model's own faces",
+        DATASET: "like the open dataset's",
+        PRIOR: "from the prior N(0, I)",
+    }
+    # the remembered choice; a new key, because the one before this source existed remembered
+    # "dataset" for everyone, who never chose it, and would hide a retrained model's faces
+    SOURCE_KEY = "random_faces_from"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -32,7 +49,7 @@ class SamplesPanel(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("temperatureSlider")
         self.slider.setAccessibleName("Sampling temperature")
-        self.slider.setRange(1, 100)
+        self.slider.setRange(*_hundredths(limits.TEMPERATURE))
         self.slider.setValue(round(DEFAULT_SAMPLE_TEMPERATURE * 100))
         self.value = QLabel()
         self.slider.valueChanged.connect(self._update_label)
@@ -43,7 +60,7 @@ class SamplesPanel(QWidget):
             "How far from the centre the thought vectors are drawn: narrower gives fewer "
             "scribbles and less variety"
         )
-        self.spread_slider.setRange(10, 150)
+        self.spread_slider.setRange(*_hundredths(limits.SPREAD))
         self.spread_slider.setValue(round(DEFAULT_SAMPLE_SPREAD * 100))
         self.spread_value = QLabel()
         self.spread_slider.valueChanged.connect(self._update_label)
@@ -54,9 +71,10 @@ class SamplesPanel(QWidget):
         self.source_box.setObjectName("sampleSource")
         self.source_box.setAccessibleName("Where random faces come from")
         self.source_box.setToolTip(
-            "Like the dataset's: z from the Gaussian of the open dataset's thought vectors, "
-            "where the encoder puts faces.\nFrom the prior: z from N(0, I), which is much "
-            "wider: more of these faces are scribbles."
+            "Like the model's own faces: z from the Gaussian stored in the model, of the faces "
+            "it was made for (after a retrain on a cluster: that cluster).\nLike the open "
+            "dataset's: z from the Gaussian of the open dataset's thought vectors.\nFrom the "
+            "prior: z from N(0, I), which is much wider: more of these faces are scribbles."
         )
         for source, name in self.SOURCE_NAMES.items():
             self.source_box.addItem(name, source)
@@ -86,14 +104,14 @@ class SamplesPanel(QWidget):
 
     def restore(self, prefs) -> None:
         """Temperature, spread and source as the person left them."""
-        self.set_temperature(float(prefs.value("temperature", self.temperature())))
-        self.set_spread(float(prefs.value("sample_spread", self.spread())))
-        self.set_source(str(prefs.value("sample_source", self.source())))
+        self.set_temperature(_number(prefs.value("temperature"), self.temperature()))
+        self.set_spread(_number(prefs.value("sample_spread"), self.spread()))
+        self.set_source(str(prefs.value(self.SOURCE_KEY, self.source())))
 
     def remember(self, prefs) -> None:
         prefs.set("temperature", self.temperature())
         prefs.set("sample_spread", self.spread())
-        prefs.set("sample_source", self.source())
+        prefs.set(self.SOURCE_KEY, self.source())
 
     def temperature(self) -> float:
         return self.slider.value() / 100.0
@@ -112,7 +130,9 @@ class SamplesPanel(QWidget):
 
     def set_source(self, source: str) -> None:
         found = self.source_box.findData(source)
-        self.source_box.setCurrentIndex(found if found >= 0 else 0)
+        self.source_box.setCurrentIndex(
+            found if found >= 0 else self.source_box.findData(DEFAULT_SOURCE)
+        )
 
     def set_cluster(self, cluster: int | None) -> None:
         self.cluster = cluster
@@ -127,3 +147,18 @@ class SamplesPanel(QWidget):
 
     def show_samples(self, faces: list[Drawing], caption: str) -> None:
         self.grid.set_faces(faces, [caption] * len(faces))
+
+
+def _hundredths(limit: limits.Limit) -> tuple[int, int]:
+    """A slider's integer range for a setting shown to two decimals."""
+    return round(limit.low * 100), round(limit.high * 100)
+
+
+def _number(stored, default: float) -> float:
+    """A remembered number, or `default` where the settings file holds none or junk (the
+    slider then clamps it into its range)."""
+    try:
+        value = float(stored)
+    except (TypeError, ValueError):
+        return default
+    return value if math.isfinite(value) else default

@@ -77,3 +77,41 @@ def test_the_bench_table_says_plainly_which_budgets_are_missed():
     assert "| pen-up to painted | 40 ms | p95 <= 33 ms | **missed** |" in lines
     assert "| dragging | 79 | >= 30 | met |" in lines
     assert "| training | 475 | - |  |" in lines
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("sample", "--temperature", "-1"),
+        ("sample", "--temperature", "nan"),
+        ("sample", "--spread", "-1"),
+        ("sample", "--spread", "9"),
+        ("sample", "--n", "0"),
+        ("sample", "--seed", "-3"),
+        ("sample", "--cluster", "-1"),
+        ("sample", "--clusters", "0"),
+        ("complete", "--partial", "x.ndjson", "--n", "0"),
+        ("complete", "--partial", "x.ndjson", "--temperature", "5"),
+        ("interpolate", "--a", "x", "--b", "y", "--steps", "1"),
+        ("reconstruct", "--data", "x", "--tries", "0"),
+        ("reconstruct", "--data", "x", "--limit", "0"),
+        ("train", "--data", "x", "--steps", "-5"),
+        ("train", "--data", "x", "--batch", "0"),
+        ("train", "--data", "x", "--lr", "0"),
+        ("train", "--data", "x", "--threads", "0"),
+        ("train", "--data", "x", "--eval-every", "0"),
+        ("train", "--data", "x", "--repeat", "0"),
+        ("train", "--data", "x", "--kl-tolerance", "-1"),
+        ("arithmetic", "--a", "x", "--b", "y", "--c", "z", "--strength", "50"),
+        ("average", "--indices", "-2"),
+        ("faces", "--n", "0"),
+        ("average-models", "default", "default", "--weights", "-1", "1"),
+    ],
+)
+def test_a_number_out_of_its_range_is_refused_in_one_line(tmp_path, args):
+    out = tmp_path / "out.ndjson"
+    result = run_cli(*args, "--out", str(out))
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "must be" in result.stderr or "--clusters" in result.stderr
+    assert not out.exists()

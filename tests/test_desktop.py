@@ -170,11 +170,13 @@ def test_random_faces_and_more_like_this_cluster(window, qtbot):
     window.samples.set_temperature(0.5)
     window.samples.new.click()
     qtbot.waitUntil(lambda: len(window.samples.grid.faces()) == 16, timeout=WAIT)
-    assert window.samples.grid.views[0].caption == "like the dataset"  # the default
+    # the default: the model's own faces; the tiny model stores none, so the dataset's
+    assert window.samples.source() == "model"
+    assert window.samples.grid.views[0].caption == "like the dataset"
     window.samples.source_box.setCurrentIndex(window.samples.source_box.findData("prior"))
     window.samples.new.click()
     qtbot.waitUntil(lambda: window.samples.grid.views[0].caption == "from the prior", timeout=WAIT)
-    assert window.prefs.value("sample_source") == "prior"
+    assert window.prefs.value("random_faces_from") == "prior"
     window.samples.set_cluster(1)
     window.samples.like.click()
     qtbot.waitUntil(lambda: window.samples.grid.views[0].caption == "cluster 1", timeout=WAIT)
@@ -479,3 +481,26 @@ def test_a_late_answer_for_the_stroke_in_progress_never_takes_the_pen_up_analysi
     whole = window.canvas.drawing()
     assert window.last_analysis.drawing.num_points == whole.num_points
     assert window.last_analysis.tries == window.prefs.tries
+
+
+def test_junk_or_old_remembered_sampling_settings_open_at_safe_defaults(
+    qtbot, tiny_model, procedural_file, tmp_path
+):
+    """A settings file with a temperature of -1, a spread of nan and the source every earlier
+    version remembered for everyone ("dataset") opens with settings in range and the model's
+    own faces."""
+    from PySide6.QtCore import QSettings
+
+    from core import limits
+    from desktop.app import create_window
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("temperature", -1)
+    settings.setValue("sample_spread", "nan")
+    settings.setValue("sample_source", "dataset")
+    w = create_window(model=str(tiny_model), data=str(procedural_file), settings=settings)
+    qtbot.addWidget(w)
+    assert w.samples.temperature() == limits.TEMPERATURE.low
+    assert w.samples.spread() == 0.8
+    assert w.samples.source() == "model"
+    w.close()

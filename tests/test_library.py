@@ -69,7 +69,7 @@ def test_a_runs_last_checkpoint_beside_a_model_is_not_listed_as_one(tiny_model):
     loadable model since checkpoints became model files); the menu lists x only."""
     from core.modelfile import load_model, save_model
 
-    model, scale, data, info = load_model(tiny_model)
+    model, scale, data, info, _ = load_model(tiny_model)
     save_model(model, library.model_path("x"), scale, data, info)
     save_model(model, library.model_path("x.last"), scale, data, {**info, "checkpoint": True})
     assert [m.name for m in library.list_models()] == ["default", "x"]

@@ -142,7 +142,7 @@ def test_model_file_carries_config_scale_and_data(tmp_path: Path):
     model = SketchRNN(PRESETS["tiny"])
     path = tmp_path / "m.safetensors"
     save_model(model, path, scale=12.5, data={"sources": ["x"]})
-    loaded, scale, data, _ = load_model(path)
+    loaded, scale, data, _, _ = load_model(path)
     assert loaded.config == PRESETS["tiny"] and scale == 12.5 and data == {"sources": ["x"]}
 
 
@@ -355,7 +355,7 @@ def test_a_model_whose_header_length_starts_with_the_pickle_byte_still_loads(tmp
         if path.read_bytes()[:1] == b"\x80":
             break
     assert path.read_bytes()[:1] == b"\x80"
-    loaded, scale, _, info = load_model(path)
+    loaded, scale, _, info, _ = load_model(path)
     assert scale == 1.5 and info["note"].startswith("x")
     real_pickle = tmp_path / "m.pt"
     real_pickle.write_bytes(pickle.dumps({"weights": [1, 2]}))

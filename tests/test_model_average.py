@@ -11,7 +11,7 @@ from core.modelfile import load_model, save_model
 
 
 def _shifted(tiny_model, tmp_path, by: float, scale: float | None = None):
-    model, own_scale, data, info = load_model(tiny_model)
+    model, own_scale, data, info, _ = load_model(tiny_model)
     with torch.no_grad():
         for p in model.parameters():
             p.add_(by)
@@ -27,7 +27,7 @@ def test_the_mean_of_two_models_is_their_weights_mean_and_opens_as_a_model(
     out = tmp_path / "mean.safetensors"
     assert main(["average-models", str(a), str(b), "--weights", "3", "1", "--out", str(out)]) == 0
     assert "mean of 2 models" in capsys.readouterr().out
-    mean, _, _, info = load_model(out)
+    mean, _, _, info, _ = load_model(out)
     original = load_model(tiny_model)[0].state_dict()
     for key, value in mean.state_dict().items():
         torch.testing.assert_close(value, original[key] + 0.075, atol=1e-5, rtol=0)

@@ -80,8 +80,8 @@ def test_a_resumed_run_ends_exactly_where_an_uninterrupted_one_does(procedural_f
 def test_the_last_step_of_a_run_opens_as_a_model(procedural_file, tmp_path):
     """Lever work compares a run's last step with its best; both must open like any model."""
     _run(_data(procedural_file), tmp_path / "m.safetensors", 20)
-    model, scale, _, info = load_model(tmp_path / "m.last.safetensors")
-    best, best_scale, _, _ = load_model(tmp_path / "m.safetensors")
+    model, scale, _, info, _ = load_model(tmp_path / "m.last.safetensors")
+    best, best_scale, _, _, _ = load_model(tmp_path / "m.safetensors")
     assert info["step"] == 20 and info["checkpoint"] is True
     assert scale == best_scale and model.config == best.config
 
@@ -403,7 +403,7 @@ def test_training_on_one_cluster_uses_only_its_drawings_and_says_so(
     index = build_index(Sketcher.load(tiny_model), read_dataset(procedural_file).drawings(), k=3)
     size = int(index.cluster_sizes()[1])
     assert start["train"] + sum(start["valid"].values()) == size
-    _, _, _, info = load_model(out)
+    _, _, _, info, _ = load_model(out)
     assert info["trained_on"]["cluster"] == 1 and info["trained_on"]["drawings"] == size
     assert info["base"] == str(tiny_model)
     assert info["recentred"]["spread"] in SPREADS
@@ -508,7 +508,7 @@ def test_training_on_favourites_recentres_on_all_of_them(tiny_model, tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    _, _, _, info = load_model(out)
+    _, _, _, info, _ = load_model(out)
     assert info["trained_on"]["drawings"] == MIN_CLUSTER_DRAWINGS + 3
     assert info["trained_on"]["clusters"] == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shlex
 
+from core import limits
 from core.errors import BadRequest
 
 
@@ -20,7 +21,11 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", required=True, help="where the mean is written (.safetensors)")
     p.add_argument(
-        "--weights", nargs="+", type=float, default=None, help="one per model (default equal)"
+        "--weights",
+        nargs="+",
+        type=limits.WEIGHT.arg,
+        default=None,
+        help="one per model (default equal)",
     )
     p.set_defaults(run=run)
 

@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 
+from core import limits
 from core.errors import BadDrawing
 from core.faces import REAL_HAND, generate_faces
 from core.formats import read_dataset, write_ndjson
@@ -22,8 +23,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=inspect)
 
     p = sub.add_parser("faces", help="write procedural faces (collection ndjson, with labels)")
-    p.add_argument("--n", type=int, default=1000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--n", type=limits.FACES.arg, default=1000)
+    p.add_argument("--seed", type=limits.SEED.arg, default=0)
     p.add_argument(
         "--hand",
         choices=("default", "real"),

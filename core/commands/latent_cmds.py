@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core import limits
 from core.errors import BadRequest
 
 
@@ -22,7 +23,10 @@ def common(p: argparse.ArgumentParser, data: bool = True) -> None:
     if data:
         p.add_argument("--data", default=None, help="dataset (default: the shipped real faces)")
         p.add_argument(
-            "--clusters", default="auto", help="number of clusters, or auto (silhouette)"
+            "--clusters",
+            type=clusters_arg,
+            default="auto",
+            help="number of clusters, or auto (silhouette)",
         )
         p.add_argument(
             "--map",
@@ -48,22 +52,30 @@ def add(sub: argparse._SubParsersAction) -> None:
         "sample", help="random faces: like the dataset's (as the app), from the prior or a cluster"
     )
     common(p)
-    p.add_argument("--n", type=int, default=16)
-    p.add_argument("--temperature", type=float, default=None, help="decoder sampling temperature")
+    p.add_argument("--n", type=limits.FACES.arg, default=16)
+    p.add_argument(
+        "--temperature",
+        type=limits.TEMPERATURE.arg,
+        default=None,
+        help="decoder sampling temperature, 0.01 to 1 (default 0.3, as the app)",
+    )
     p.add_argument(
         "--spread",
-        type=float,
+        type=limits.SPREAD.arg,
         default=None,
-        help="scale of z around its centre (default 0.8, as the app; 1: the Gaussian itself)",
+        help="scale of z around its centre, 0.1 to 1.5 (default 0.8, as the app; 1: the "
+        "Gaussian itself)",
     )
-    p.add_argument("--cluster", type=int, default=None)
+    p.add_argument("--cluster", type=limits.CLUSTER.arg, default=None)
     p.add_argument(
         "--source",
-        choices=("dataset", "prior"),
-        default="dataset",
-        help="z from the Gaussian of --data's thought vectors (default, as the app) or N(0, I)",
+        choices=("model", "dataset", "prior"),
+        default="model",
+        help="z from the Gaussian stored in the model, of the faces it was made for (default, "
+        "as the app: after a retrain on a cluster, that cluster), of --data's thought vectors, "
+        "or N(0, I)",
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=limits.SEED.arg, default=0)
     p.add_argument("--out", required=True, help=".ndjson, .png or .svg")
     p.set_defaults(run=sample_cmd)
 
@@ -71,16 +83,16 @@ def add(sub: argparse._SubParsersAction) -> None:
     common(p, data=False)
     p.add_argument("--a", required=True, help="a drawing file, or DATAFILE#index")
     p.add_argument("--b", required=True, help="a drawing file, or DATAFILE#index")
-    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--steps", type=limits.INTERPOLATION_STEPS.arg, default=8)
     p.add_argument("--out", required=True)
     p.set_defaults(run=interpolate_cmd)
 
     p = sub.add_parser("complete", help="several endings of a half-drawn face")
     common(p, data=False)
     p.add_argument("--partial", required=True, help="a drawing file, or DATAFILE#index")
-    p.add_argument("--n", type=int, default=4)
-    p.add_argument("--temperature", type=float, default=0.3)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--n", type=limits.COMPLETIONS.arg, default=4)
+    p.add_argument("--temperature", type=limits.TEMPERATURE.arg, default=0.3)
+    p.add_argument("--seed", type=limits.SEED.arg, default=0)
     p.add_argument("--out", required=True)
     p.set_defaults(run=complete_cmd)
 
@@ -90,13 +102,22 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=report_cmd)
 
 
-def parse_k(value: str) -> int | str:
+def parse_k(value: str | int) -> int | str:
     if value == "auto":
         return value
     try:
-        return int(value)
+        k = int(value)
     except ValueError:
         raise BadRequest(f"--clusters takes a number or auto, not {value!r}") from None
+    return int(limits.CLUSTERS.check("--clusters", k))
+
+
+def clusters_arg(text: str) -> int | str:
+    """An argparse `type` for --clusters: a number of clusters in range, or auto."""
+    try:
+        return parse_k(text)
+    except BadRequest as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--clusters ")) from None
 
 
 def load_context(args: argparse.Namespace):
@@ -221,10 +242,12 @@ def sample_cmd(args: argparse.Namespace) -> int:
 
     temperature = args.temperature if args.temperature is not None else DEFAULT_SAMPLE_TEMPERATURE
     spread = args.spread if args.spread is not None else DEFAULT_SAMPLE_SPREAD
-    if args.cluster is not None or args.source == "dataset":
+    sketcher, index = Sketcher.load(args.model, device=args.device), None
+    # a dataset is indexed only when the faces come from it, or from a model that stores no
+    # Gaussian of its own (those sample like the dataset, as the window does)
+    own = args.source == "model" and sketcher.gaussian is not None
+    if args.cluster is not None or args.source == "dataset" or (args.source == "model" and not own):
         sketcher, _, index = load_context(args)
-    else:
-        sketcher, index = Sketcher.load(args.model, device=args.device), None
     faces = sample_faces(
         sketcher, args.n, temperature, index, args.cluster, args.seed, spread, args.source
     )

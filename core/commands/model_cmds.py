@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core import limits
+from core.commands.latent_cmds import clusters_arg
 from core.errors import BadRequest
 
 
@@ -20,24 +22,27 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--repeat",
         nargs="+",
-        type=int,
+        type=limits.REPEAT.arg,
         default=None,
         help="how many times each --data file is repeated per epoch (default 1 each)",
     )
     p.add_argument("--out", required=True, help="where the best model is written (.safetensors)")
     p.add_argument("--init", default=None, help="start from this model (fine-tune)")
-    p.add_argument("--steps", type=int, default=None)
+    p.add_argument("--steps", type=limits.TRAIN_STEPS.arg, default=None)
     p.add_argument(
         "--batch",
-        type=int,
+        type=limits.BATCH.arg,
         default=None,
         help="sketches per batch (default 100; 50 with --cluster)",
     )
     p.add_argument("--preset", default="small", help="architecture: default, small or tiny")
     p.add_argument(
-        "--lr", type=float, default=None, help="learning rate (default 1e-3; 3e-4 with --init)"
+        "--lr",
+        type=limits.LEARNING_RATE.arg,
+        default=None,
+        help="learning rate (default 1e-3; 3e-4 with --init)",
     )
-    p.add_argument("--eval-every", type=int, default=250)
+    p.add_argument("--eval-every", type=limits.EVAL_EVERY.arg, default=250)
     p.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best there is)")
     p.add_argument(
         "--resume", action="store_true", help="continue from the checkpoint beside --out"
@@ -45,11 +50,11 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--json-progress", action="store_true", help="one JSON object per line on stdout"
     )
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    p.add_argument("--seed", type=limits.SEED.arg, default=0)
+    p.add_argument("--threads", type=limits.THREADS.arg, default=None, help="CPU threads for torch")
     p.add_argument(
         "--nice",
-        type=int,
+        type=limits.NICE.arg,
         default=0,
         help="run at a lower CPU priority by this much (Unix; the app uses 10 so the window "
         "stays live beside its own training)",
@@ -62,21 +67,21 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--kl-tolerance",
-        type=float,
+        type=limits.KL_TOLERANCE.arg,
         default=None,
         help="free nats per latent dimension: KL below this is not penalised "
         "(default: the preset's or --init's, 0.2); higher keeps more of each drawing in z",
     )
     p.add_argument(
         "--decoder-dropout",
-        type=float,
+        type=limits.INPUT_SHARE.arg,
         default=None,
         help="share of the decoder's previous-point inputs blanked in training (default: the "
         "preset's or --init's, 0); higher makes reconstructions follow z more than habit",
     )
     p.add_argument(
         "--own-inputs",
-        type=float,
+        type=limits.INPUT_SHARE.arg,
         default=None,
         help="share of the decoder's previous-point inputs replaced in training by its own "
         "likeliest guess at that point (scheduled sampling; default: the preset's or --init's, "
@@ -91,7 +96,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--average-from",
-        type=int,
+        type=limits.AVERAGE_FROM.arg,
         default=None,
         metavar="STEP",
         help="from this step on, validate and write the running mean of the weights after "
@@ -100,7 +105,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--average-decay",
-        type=float,
+        type=limits.AVERAGE_DECAY.arg,
         default=None,
         metavar="D",
         help="with --average-from: an exponential moving average with this decay per step "
@@ -108,7 +113,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--order-shuffle",
-        type=float,
+        type=limits.SHARE.arg,
         default=None,
         help="share of training drawings whose strokes the encoder sees in a random order "
         "(default: the preset's or --init's, 0); higher gives a face one z whatever order "
@@ -116,19 +121,40 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--cluster",
-        type=int,
+        type=limits.CLUSTER.arg,
         default=None,
         help="fine-tune --init (default: the shipped model) on this cluster of --data",
     )
     p.add_argument(
-        "--clusters", default="auto", help="with --cluster: the number of clusters of the index"
+        "--clusters",
+        type=clusters_arg,
+        default="auto",
+        help="with --cluster: the number of clusters of the index",
     )
     p.add_argument(
         "--scratch",
         action="store_true",
         help="with --cluster: new weights of --init's architecture instead of fine-tuning it",
     )
+    p.add_argument(
+        "--sample-like",
+        default=None,
+        metavar="FILE",
+        help="the new model's random faces come from the Gaussian of this file's thought "
+        "vectors (default: of the drawings it trained on; with --cluster, the cluster)",
+    )
     p.set_defaults(run=train_cmd)
+
+    p = sub.add_parser(
+        "sample-like",
+        help="store in a model file where its random faces come from: the Gaussian of a "
+        "file's thought vectors, or the prior (weights unchanged)",
+    )
+    p.add_argument("--model", required=True, help="the model file to write into")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--data", help="drawings whose thought vectors the Gaussian is fitted on")
+    where.add_argument("--prior", action="store_true", help="N(0, I)")
+    p.set_defaults(run=sample_like_cmd)
 
     p = sub.add_parser("eval", help="reconstruction NLL and KL of a model on a data file")
     p.add_argument("--model", default="default")
@@ -140,7 +166,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reconstruct", help="every drawing of a file redrawn by the model")
     p.add_argument("--model", default="default")
     p.add_argument("--data", required=True)
-    p.add_argument("--temperature", type=float, default=None)
+    p.add_argument("--temperature", type=limits.TEMPERATURE.arg, default=None)
     p.add_argument("--greedy", action="store_true")
     p.add_argument(
         "--tries",
@@ -149,7 +175,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         help="decodes of each drawing's z, the one nearest the drawing kept (default 64, as the "
         "app; 1: the model's first try)",
     )
-    p.add_argument("--limit", type=int, default=None, help="only the first N drawings")
+    p.add_argument("--limit", type=limits.LIMIT.arg, default=None, help="only the first N drawings")
     p.add_argument(
         "--out", required=True, help=".ndjson, or .png (originals beside reconstructions)"
     )
@@ -166,6 +192,7 @@ def train_cmd(args: argparse.Namespace) -> int:
     from core.model import PRESETS
     from core.processes import give_way
     from core.progress import TrainProgress
+    from core.sampling_gaussian import store_own_gaussian
     from core.sketcher import Sketcher
     from core.train import TrainSettings, train
 
@@ -181,6 +208,8 @@ def train_cmd(args: argparse.Namespace) -> int:
         raise BadRequest("--out must end in .safetensors (models are never pickles)")
     if args.scratch and args.cluster is None:
         raise BadRequest("--scratch only goes with --cluster")
+    if args.sample_like and not Path(args.sample_like).is_file():
+        raise BadRequest(f"--sample-like: {args.sample_like} does not exist")
     device = pick_device(args.device)
     info = {"command": "sketchbook " + " ".join(sys.argv[1:])}
     tune = None
@@ -277,8 +306,37 @@ def train_cmd(args: argparse.Namespace) -> int:
             progress.update(
                 keep_the_more_specialised(args.out, base, indexer, index, args.cluster, data, info)
             )
+        store_own_gaussian(args.out, *own_faces(args, sources))
     if not args.json_progress:
         print(f"best validation loss {summary['best']:.4f}; model written to {args.out}")
+    return 0
+
+
+def own_faces(args: argparse.Namespace, sources: list) -> tuple[list | None, str]:
+    """What the new model's random faces are to be like: a re-centred cluster model's prior
+    (None), or the drawings it was trained on (--sample-like's, when given)."""
+    from core.formats import read_dataset
+
+    if args.sample_like:
+        return read_dataset(args.sample_like).drawings(), Path(args.sample_like).name
+    if args.cluster is not None and not args.scratch:
+        return None, f"the re-centred prior: cluster {args.cluster} of {Path(args.data[0]).name}"
+    drawings = [d for _, dataset, _ in sources for d in dataset.drawings()]
+    return drawings, " + ".join(name for name, _, _ in sources)
+
+
+def sample_like_cmd(args: argparse.Namespace) -> int:
+    from core.formats import read_dataset
+    from core.sampling_gaussian import store_own_gaussian
+
+    if args.model == "default" or not str(args.model).endswith(".safetensors"):
+        raise BadRequest("--model must name a .safetensors file to write into")
+    drawings = None if args.prior else read_dataset(args.data).drawings()
+    if drawings is not None and sum(not d.is_empty for d in drawings) < 2:
+        raise BadRequest(f"{args.data} holds fewer than two drawings to fit a Gaussian on")
+    about = "the prior N(0, I)" if args.prior else Path(args.data).name
+    store_own_gaussian(args.model, drawings, about)
+    print(f"{args.model}: random faces now come from the Gaussian of {about}")
     return 0
 
 

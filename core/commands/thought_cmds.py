@@ -6,6 +6,7 @@ import argparse
 
 import numpy as np
 
+from core import limits
 from core.commands.latent_cmds import common, load_context, load_drawing
 from core.errors import BadRequest
 
@@ -16,8 +17,10 @@ def add(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("average", help="the face the average thought vector of a selection draws")
     common(p)
     chosen = p.add_mutually_exclusive_group()
-    chosen.add_argument("--indices", type=int, nargs="+", help="these drawings of --data")
-    chosen.add_argument("--cluster", type=int, help="every drawing of this cluster")
+    chosen.add_argument(
+        "--indices", type=limits.DRAWING_INDEX.arg, nargs="+", help="these drawings of --data"
+    )
+    chosen.add_argument("--cluster", type=limits.CLUSTER.arg, help="every drawing of this cluster")
     p.add_argument(
         "--out",
         required=True,
@@ -34,7 +37,10 @@ def add(sub: argparse._SubParsersAction) -> None:
             help="a drawing file, DATAFILE#index, or cluster:K (the centre of cluster K of --data)",
         )
     p.add_argument(
-        "--strength", type=float, default=1.0, help="A + strength * (C - B); 1 is A - B + C"
+        "--strength",
+        type=limits.STRENGTH.arg,
+        default=1.0,
+        help="A + strength * (C - B), -1 to 3; 1 is A - B + C",
     )
     p.add_argument("--out", required=True, help=".ndjson, .png or .svg")
     p.set_defaults(run=arithmetic_cmd)
