@@ -20,3 +20,37 @@ def freeze_long_lived() -> bool:
     gc.freeze()
     _frozen = True
     return True
+
+
+# Who collects. Python's cyclic collector runs on whichever thread happens to allocate when a
+# threshold is crossed: in the app, often the inference thread (a pen-up's 64 tries allocate a
+# lot). A dead Qt object in a reference cycle collected there is deleted off the GUI thread,
+# which Qt forbids (seen as a deadlock: Shiboken's deallocation on the worker waiting for the
+# GIL, the GUI thread's deferred deletions waiting on a Qt mutex). So the app turns automatic
+# collection off and collects from one thread of its choosing, as often as the automatic
+# collector would have (its own thresholds, generation by generation).
+
+
+def take_over_collection() -> bool:
+    """Turn automatic collection off, so that only `collect_due` (called from the thread of
+    the caller's choosing) collects; True if it was on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    return was_on
+
+
+def collect_due() -> int | None:
+    """A collection on the calling thread, made to be called on a timer: the young generation
+    every time (its count is allocations minus frees, so garbage made and dropped in a burst
+    on another thread leaves it low: a count threshold would miss it), older generations when
+    the automatic collector's thresholds say (their counts are collections of the younger).
+    None when nothing was allocated since the last call."""
+    _, t1, t2 = gc.get_threshold()
+    c0, c1, c2 = gc.get_count()
+    if c0 == 0 and c1 <= t1:
+        return None
+    generation = 0
+    if c1 > t1:
+        generation = 2 if c2 > t2 else 1
+    gc.collect(generation)
+    return generation

@@ -15,8 +15,12 @@ from PySide6.QtWidgets import QApplication
 def create_window(
     model: str | None = None, data: str | None = None, settings: QSettings | None = None
 ):
-    """Build the main window (loading starts in the background); the caller shows it."""
+    """Build the main window (loading starts in the background); the caller shows it.
+    Garbage collection moves onto the GUI thread first (desktop.gc_thread)."""
+    from desktop.gc_thread import collect_on_gui_thread
     from desktop.main_window import MainWindow
+
+    collect_on_gui_thread()
 
     return MainWindow(model=model, data=data, settings=settings)
 
