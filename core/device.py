@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
-
-import torch
+from typing import TYPE_CHECKING
 
 from core.errors import BadRequest
+
+if TYPE_CHECKING:  # torch loads with the model (core.lazy_model), not with this module
+    import torch
 
 
 def pick_device(requested: str | None = None) -> torch.device:
     """`requested` ("cpu", "cuda", "cuda:1", "mps") overrides the automatic choice."""
+    import torch
+
     if requested and requested != "auto":
         try:
             device = torch.device(requested)
@@ -31,6 +36,8 @@ def pick_device(requested: str | None = None) -> torch.device:
 
 
 def describe(device: torch.device) -> str:
+    import torch
+
     if device.type == "cuda":
         return f"GPU ({torch.cuda.get_device_name(device)})"
     return "Apple GPU (MPS)" if device.type == "mps" else "CPU"
@@ -38,7 +45,12 @@ def describe(device: torch.device) -> str:
 
 @contextlib.contextmanager
 def all_cores() -> Iterator[None]:
-    """Long batch jobs (indexing) use every core; live single drawings keep to one."""
+    """Long batch jobs (indexing) use every core; live single drawings keep to one. Where
+    torch is not loaded yet, nothing is set: it starts with every core."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
     before = torch.get_num_threads()
     torch.set_num_threads(os.cpu_count() or 1)
     try:

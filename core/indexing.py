@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
-from sklearn.metrics import silhouette_score
 
 from core.errors import BadRequest
 from core.index_cache import INDEX_SEED, content_hash, find_index, index_folder, keep_index
@@ -18,9 +16,11 @@ from core.latent import LatentIndex
 from core.packed import PackedDrawings
 from core.projections import check_projection
 from core.silhouette_steps import silhouette_stream
-from core.sketcher import Sketcher
 from core.streams import Stream, run_to_end
 from core.strokes import Drawing
+
+if TYPE_CHECKING:  # scikit-learn and torch load when an index is built, not when one is read
+    from core.sketcher import Sketcher
 
 AUTO_K_RANGE = range(3, 13)
 MAX_K = 50
@@ -41,6 +41,9 @@ def choose_k(mu: np.ndarray, seed: int = 0) -> Stream[None, tuple[int, float]]:
     for k in AUTO_K_RANGE:
         if k >= len(sample):
             break
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
         labels = KMeans(k, n_init=3, random_state=seed).fit_predict(sample)
         score = float(
             silhouette_score(sample, labels, sample_size=min(2000, len(sample)), random_state=seed)
@@ -209,6 +212,8 @@ def index_from_vectors(
     else:
         projection = "pca"
         yield None
+        from sklearn.decomposition import PCA
+
         pca = PCA(2, random_state=seed).fit(mu) if len(mu) > 1 else None
         mean = pca.mean_ if pca else mu[0]
         components = pca.components_ if pca else np.eye(2, mu.shape[1])

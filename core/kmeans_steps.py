@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import kmeans_plusplus
 
 from core.streams import Stream
 
@@ -44,6 +43,8 @@ def kmeans_stream(x: np.ndarray, k: int, seed: int = 0) -> Stream[None, KMeansRe
     tolerance = TOLERANCE * float(pool.var(axis=0, dtype=np.float64).mean())  # a sample will do
     best: KMeansResult | None = None
     for _ in range(RUNS):
+        from sklearn.cluster import kmeans_plusplus  # scikit-learn loads when a map is built
+
         centres, _ = kmeans_plusplus(pool[:SEED_POOL], k, random_state=rng)
         result = yield from _lloyd(pool, centres.astype(np.float32), tolerance)
         if best is None or result.inertia < best.inertia:

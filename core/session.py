@@ -50,6 +50,7 @@ DRAWING, GENERATED, SELECTED = End("drawing"), End("generated"), End("selected")
 
 class Session:
     workspace_changed = Signal(object, list)  # the workspace, notices about loading it
+    model_loaded = Signal(object, str)  # the workspace whose weights are now in, the device
     drawing_cleared = Signal()
     analysis_started = Signal(object)  # a new drawing's answer: cluster, marker, first points
     analysis_finished = Signal(object)  # its reconstruction is complete
@@ -199,6 +200,11 @@ class Session:
     def show_strip(self, faces: list[Drawing]) -> None:
         self.last_generated = faces[-1]
         self.strip_changed.emit(faces)
+
+    def show_model_loaded(self, workspace: Workspace, device: str) -> None:
+        """The open workspace's model has its weights in (it was mapped from the cache first)."""
+        if workspace is self.workspace:
+            self.model_loaded.emit(workspace, device)
 
     def show_samples(self, faces: list[Drawing], caption: str) -> None:
         self.last_generated = faces[0]

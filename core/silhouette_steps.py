@@ -7,7 +7,6 @@ stream pauses between blocks, so 5,000 x 5,000 distances do not hold a worker fo
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import pairwise_distances_chunked
 
 from core.streams import Stream
 
@@ -27,6 +26,8 @@ def silhouette_stream(
     onehot[np.arange(len(x)), labels] = 1.0
     scores = np.zeros(len(x))
     start = 0
+    from sklearn.metrics import pairwise_distances_chunked  # loads when a map is built
+
     for block in pairwise_distances_chunked(x, working_memory=BLOCK_MB):
         rows = slice(start, start + len(block))
         own = labels[rows]

@@ -6,21 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.index_cache import INDEX_SEED, index_folder
 from core.indexing import Progress, cached_index_stream
 from core.latent import LatentIndex
+from core.lazy_model import LazySketcher
 from core.paths import cache_dir
 from core.prepared import prepare_file
 from core.resources import sample_faces_path
-from core.sketcher import Sketcher
 from core.streams import Stream, map_early, run_to_end
 from core.strokes import Drawing
+
+if TYPE_CHECKING:
+    from core.sketcher import Sketcher
 
 
 @dataclass
 class Workspace:
-    sketcher: Sketcher
+    sketcher: Sketcher | LazySketcher  # lazy until something needs the weights
     drawings: Sequence[Drawing]  # prepared: in canonical form (see core.prepared)
     index: LatentIndex
     data_path: Path
@@ -81,7 +85,8 @@ def workspace_stream(
     mapped on their own, while the rest are encoded. The final workspace is the same as
     `load_workspace`'s (the sample's vectors are reused, not encoded twice)."""
     progress("loading model", 0, 1)
-    sketcher = sketcher or Sketcher.load(model, device=device)
+    # the weights load when first needed: a cached index maps every face without them
+    sketcher = sketcher or LazySketcher(model, device=device)
     data_path = Path(data) if data else sample_faces_path()
     prepared = prepare_file(data_path, cache_dir(), progress, notice)
     drawings = prepared.drawings

@@ -42,6 +42,7 @@ class InferenceService(QObject):
         self._cancel = threading.Event()
         self._stopping = False
         self.overtaken = 0  # requests stopped mid-way by a newer one of their key
+        self._torch_threads_set = False
         self._thread = threading.Thread(target=self._serve, name="inference", daemon=True)
         # hand the GIL back to the GUI thread every 2 ms (default 5) while the worker runs Python
         sys.setswitchinterval(0.002)
@@ -86,10 +87,16 @@ class InferenceService(QObject):
             self._thread.join(timeout=5)
 
     def _serve(self) -> None:
-        import torch
-
-        torch.set_num_threads(1)  # batch-1 steps gain nothing from more, and the GUI keeps a core
+        # torch is imported by the first request that needs the model (core.lazy_model), not
+        # here: importing it first held the window up 1-2 s before a cached map could be shown
         serve(self.queue, self._run)
+
+    def _one_thread_for_torch(self) -> None:
+        """Once torch is loaded: batch-1 steps gain nothing from more threads, and the GUI
+        keeps a core (torch's thread count is the calling thread's own, so it is set here)."""
+        if not self._torch_threads_set and "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(1)
+            self._torch_threads_set = True
 
     def _run(self, key: str, request_id: int, request: Request, between: bool = False) -> None:
         """Answer one request. `between`: it is answered between a long job's steps (the long
@@ -97,6 +104,7 @@ class InferenceService(QObject):
         if not between:
             self._cancel.clear()  # a cancel meant for an earlier job never stops this one
             self.busyChanged.emit(True)
+            self._one_thread_for_torch()  # (not inside a long job: it chose its own)
         try:
             answer = self._answer(request_id, request)
         except Cancelled:

@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
         s.drawing_cleared.connect(lambda: self.reconstruction.set_drawing(None))
         s.face_selected.connect(lambda *_: self.tabs.setCurrentWidget(self.walk_panel))
         s.workspace_changed.connect(self._loaded)
+        s.model_loaded.connect(self._model_loaded)
 
     def set_projection(self, name: str) -> None:
         """Lay the map out again with another projection (the clusters stay the same)."""
@@ -342,9 +343,13 @@ class MainWindow(QMainWindow):
         self.status_data.setText(
             f"dataset: {workspace.data_name} ({len(index):,} faces{of}, {index.k} clusters)"
         )
-        from core.device import describe
+        if getattr(workspace.sketcher, "loaded", True):
+            from core.device import describe  # torch is in: the model is
 
-        self.status_device.setText(f"device: {describe(workspace.sketcher.device)}")
+            self.status_device.setText(f"device: {describe(workspace.sketcher.device)}")
+        else:  # mapped from the cache: the weights load now, on the worker
+            self.status_device.setText("device: loading the model")
+            self.service.submit(requests.LoadModel(workspace))
         if first_look:
             for message in notices:
                 self.statusBar().showMessage(message, 8000)
@@ -362,6 +367,15 @@ class MainWindow(QMainWindow):
         if self._sample_after_load:
             self._sample_after_load = False
             self._show_samples()
+        if getattr(workspace.sketcher, "loaded", True):
+            self._model_loaded(workspace)
+
+    def _model_loaded(self, workspace, device: str | None = None) -> None:
+        """Everything is in: the map and the weights. `ready` says so (tests, benchmarks)."""
+        if device is not None:
+            self.status_device.setText(f"device: {device}")
+        if workspace.preview_of is not None or workspace is not self.workspace:
+            return
         freeze_long_lived()  # no 250 ms full collections of the imports while drawing
         self.ready.emit()
 
