@@ -57,7 +57,7 @@ class Limit:
 TEMPERATURE = Limit(0.01, 1.0)  # the decoder's sampling temperature (sketch-rnn's 0..1)
 SPREAD = Limit(0.1, 1.5)  # random faces' z around the centre of where they come from
 SEED = Limit(0, 2**32 - 1, int)  # numpy's generators take no negative seed
-FACES = Limit(1, 100_000, int)  # faces asked of one command (sample, generate)
+FACES = Limit(1, 10_000_000, int)  # faces asked of one command (sample, procedural faces)
 COMPLETIONS = Limit(1, 256, int)
 INTERPOLATION_STEPS = Limit(2, 256, int)
 STRENGTH = Limit(-3.0, 3.0)  # face arithmetic's A + strength * (C - B)

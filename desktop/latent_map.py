@@ -224,16 +224,21 @@ class LatentMap(pg.PlotWidget):
         self.scatters.append(scatter)
 
     def _fit_to_data(self, index: LatentIndex) -> None:
-        """Frame the faces (a few far outliers do not shrink everyone else to a dot)."""
-        lo = np.percentile(index.map_xy, 0.2, axis=0).astype(float)
-        hi = np.percentile(index.map_xy, 99.8, axis=0).astype(float)
+        """Frame the faces (a few far outliers do not shrink everyone else to a dot). The
+        corners are read off every n-th face of a big map (20,000 of them place a 0.2%
+        percentile well; all 160,000 took 14 ms of the frame the map appears in)."""
+        xy = index.map_xy[:: max(1, len(index.map_xy) // 20_000)]
+        lo = np.percentile(xy, 0.2, axis=0).astype(float)
+        hi = np.percentile(xy, 99.8, axis=0).astype(float)
         pad = (hi - lo) * 0.05
         self.view_box.setRange(
             xRange=(float(lo[0] - pad[0]), float(hi[0] + pad[0])),
             yRange=(float(lo[1] - pad[1]), float(hi[1] + pad[1])),
             padding=0,
         )
-        self._draw_density()
+        # in an event of its own: with the rest of a new map's set-up in one it froze the
+        # window 70 ms (the budget is 50)
+        QTimer.singleShot(0, self, self._draw_density)
 
     def _range_changed(self, *args) -> None:
         if self.density_mode:
@@ -241,6 +246,7 @@ class LatentMap(pg.PlotWidget):
 
     def _draw_density(self) -> None:
         """The density image of the visible range at about the widget's pixel size."""
+        self._redraw.stop()  # drawn now: a redraw the range change asked for is not needed
         if self.index is None or not self.density_mode:
             return
         (x0, x1), (y0, y1) = self.view_box.viewRange()

@@ -292,7 +292,8 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.main_splitter.restoreState(splitter)
         self.samples.restore(self.prefs)
-        self.tabs.setCurrentIndex(int(self.prefs.value("tab", 0)))
+        tab = str(self.prefs.value("tab", 0))
+        self.tabs.setCurrentIndex(int(tab) if tab.isdigit() else 0)  # junk: the first tab
 
     def _save_settings(self) -> None:
         self.prefs.set("geometry", self.saveGeometry())
