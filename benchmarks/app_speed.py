@@ -36,7 +36,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QSettings, QTimer  # 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from benchmarks.machine_speed import lstm_step_us  # noqa: E402
-from core import trace  # noqa: E402
+from core.base import trace  # noqa: E402
 
 LAUNCH_PROBE = """
 import time, sys
@@ -93,7 +93,7 @@ def spin_until(app: QApplication, condition, timeout_s: float = 60.0) -> None:
 
 class PaintWatch(QObject):
     """When each watched widget last started to paint, and when the newest analysis reached the
-    window (marks in `core.trace` too): the window paints every dirty widget in one pass at its
+    window (marks in `core.base.trace` too): the window paints every dirty widget in one pass at its
     next frame, as it does for a person, and the marks break that pass down."""
 
     def __init__(self, widgets: dict[str, QWidget], session) -> None:
@@ -141,8 +141,8 @@ def run(
     """`data`: open this file instead of the shipped faces (its index cached beforehand, so
     the figures are about using a big map, not building it). `tries`: Model > Reconstruction
     set to this many (default: the app's)."""
-    from core.formats import read_dataset
-    from core.resources import sample_faces_path
+    from core.base.resources import sample_faces_path
+    from core.drawings.formats import read_dataset
     from desktop.app import create_window
     from desktop.replay import canvas_points, draw_stroke
 
@@ -291,7 +291,7 @@ PEN_UP_STAGES = (
 
 
 def pen_up_breakdown(marks: list[tuple[str, float]], painted: float) -> dict:
-    """Milliseconds from each stage of one pen-up's path to the next (`core.trace` marks),
+    """Milliseconds from each stage of one pen-up's path to the next (`core.base.trace` marks),
     from the analysis the pen-up asked for (the last one submitted, as the release event is
     handled) to its pixels."""
     submitted = [i for i, (name, _) in enumerate(marks) if name == PEN_UP_STAGES[0]]

@@ -22,19 +22,19 @@ import torch
 
 from benchmarks.errors import run_main
 from benchmarks.machine_speed import lstm_step_us
-from core.model import (
+from core.model.network import (
     PEN_TEMPERATURE_FLOOR,
     PRESETS,
     DecoderStepper,
     SketchRNN,
     _step_weights,
 )
-from core.requests import WALK_TEMPERATURE
-from core.sketcher import Sketcher
+from core.model.sketcher import Sketcher
+from core.session.requests import WALK_TEMPERATURE
 
 
 class OneStep(torch.nn.Module):
-    """`core.model._generate_steps`'s body for one sampled step at batch 1 with shared noise:
+    """`core.model.network._generate_steps`'s body for one sampled step at batch 1 with shared noise:
     the same arithmetic, as a graph an exporter can take."""
 
     def __init__(self, model: SketchRNN, z: torch.Tensor, temperature: float) -> None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import SketchbookError
+from core.base.errors import SketchbookError
 
 
 def run_main(main: Callable[[], None]) -> None:

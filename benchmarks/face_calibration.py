@@ -15,11 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from core.faces import REAL_HAND, FaceStyle, generate_faces
-from core.formats import read_dataset
-from core.render import save_grid
-from core.resources import sample_faces_path
-from core.strokes import Drawing, canonical
+from core.base.resources import sample_faces_path
+from core.drawings.faces import REAL_HAND, FaceStyle, generate_faces
+from core.drawings.formats import read_dataset
+from core.drawings.model_input import canonical
+from core.drawings.render import save_grid
+from core.drawings.strokes import Drawing
 
 STYLES = {"procedural, default (seed 1)": FaceStyle(), "procedural, REAL_HAND (seed 1)": REAL_HAND}
 

@@ -26,10 +26,14 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.errors import run_main
-from core.batching import is_held_out
-from core.errors import BadRequest
-from core.formats import read_dataset
-from core.generate import (
+from core.base.errors import BadRequest
+from core.base.resources import sample_faces_path
+from core.base.streams import run_to_end
+from core.drawings.formats import read_dataset
+from core.drawings.model_input import canonical
+from core.drawings.render import raster
+from core.drawings.strokes import Drawing
+from core.latent.generate import (
     DATASET,
     DEFAULT_SAMPLE_SPREAD,
     DEFAULT_SOURCE,
@@ -37,13 +41,10 @@ from core.generate import (
     SOURCES,
     sample_faces,
 )
-from core.indexing import index_from_vectors
-from core.latent import LatentIndex
-from core.render import raster
-from core.resources import sample_faces_path
-from core.sketcher import Sketcher
-from core.streams import run_to_end
-from core.strokes import Drawing, canonical
+from core.latent.index import LatentIndex
+from core.latent.indexing import index_from_vectors
+from core.model.sketcher import Sketcher
+from core.training.batching import is_held_out
 
 PIXELS, POOL = 16, 4  # 64x64 lines averaged down to 16x16: a stroke's exact path matters less
 OTHERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "quickdraw" / "spg_other"

@@ -23,14 +23,14 @@ import numpy as np
 import torch
 
 from benchmarks.errors import run_main
-from core.batching import is_held_out
-from core.formats import read_dataset
-from core.metrics import retrieval_ranks
-from core.model import reconstruction_loss
-from core.resources import sample_faces_path
-from core.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK, Sketcher
-from core.streams import run_to_end
-from core.strokes import Drawing
+from core.base.resources import sample_faces_path
+from core.base.streams import run_to_end
+from core.drawings.formats import read_dataset
+from core.drawings.metrics import retrieval_ranks
+from core.drawings.strokes import Drawing
+from core.model.network import reconstruction_loss
+from core.model.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK, Sketcher
+from core.training.batching import is_held_out
 
 
 def _score(held: list[Drawing], redrawn: list[Drawing]) -> dict:

@@ -24,11 +24,11 @@ from collections.abc import Callable
 import numpy as np
 
 from benchmarks.errors import run_main
-from core.batching import is_held_out
-from core.formats import read_dataset
-from core.metrics import chamfer, resample, retrieval_ranks
-from core.resources import sample_faces_path
-from core.strokes import Drawing, normalize
+from core.base.resources import sample_faces_path
+from core.drawings.formats import read_dataset
+from core.drawings.metrics import chamfer, resample, retrieval_ranks
+from core.drawings.strokes import Drawing, normalize
+from core.training.batching import is_held_out
 
 SIZES = (0.05, 0.1, 0.15, 0.2, 0.3)  # in the unit box every face is fitted into
 SEEDS = 3

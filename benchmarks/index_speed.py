@@ -32,9 +32,9 @@ UNCHANGED_RUNS = 3
 
 def make_files(folder: Path, sizes: list[int], formats: list[str]) -> dict[tuple[str, int], Path]:
     """The generator's faces in every asked-for format (written once, then reused)."""
-    from core.formats import write_bin, write_npz
-    from core.packed import PackedDrawings
-    from core.prepared import prepare_file
+    from core.drawings.formats import write_bin, write_npz
+    from core.drawings.packed import PackedDrawings
+    from core.latent.prepared import prepare_file
 
     folder.mkdir(parents=True, exist_ok=True)
     largest = max(sizes)
@@ -99,8 +99,8 @@ def encoder_floor_faces_per_s(batch: int = 2000, steps: int = 60) -> float:
     """DESIGN.md's floor: the shipped encoder's nn.LSTM alone on random input, every core."""
     import torch
 
-    from core.device import all_cores
-    from core.sketcher import Sketcher
+    from core.model.device import all_cores
+    from core.model.sketcher import Sketcher
 
     lstm = Sketcher.load("default", device="cpu").model.encoder
     x = torch.randn(batch, steps, lstm.input_size)

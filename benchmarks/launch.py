@@ -70,10 +70,10 @@ def once(data: str | None, home: str, launched: float) -> dict:
         time.sleep(0.001)
     window.map.viewport().repaint()
     marks["all_mapped_s"] = time.time() - launched
-    status = window.status_data.text()
+    status = window.status.data.text()
     ready = []
     window.ready.connect(lambda: ready.append(time.time() - launched))
-    if window.status_device.text().startswith("device: loading"):
+    if window.status.device.text().startswith("device: loading"):
         while not ready:  # the weights load after the map is up: still the person's wait
             if time.monotonic() > deadline:
                 raise SystemExit("launch: the model never loaded")

@@ -9,7 +9,7 @@ perfect round trip would score. It is not 100% (a point's z can sit nearer anoth
 centre than its neighbours' on the map) and it moves with each model's own clustering, so a
 model's agreement reads best against its own ceiling.
 
-Each place's face is the one the app shows once the cursor rests there (`core.rest_face`: of
+Each place's face is the one the app shows once the cursor rests there (`core.latent.rest_face`: of
 sixteen tries, the one whose own encoding lands nearest the place's z); `--tries 1` scores the
 single try the app shows while the cursor moves.
 
@@ -25,11 +25,11 @@ import json
 import numpy as np
 
 from benchmarks.errors import run_main
-from core.latent import LatentIndex
-from core.requests import WALK_TEMPERATURE
-from core.rest_face import REST_TRIES, faces_at_rest
-from core.sketcher import Sketcher
-from core.workspace import load_workspace
+from core.latent.index import LatentIndex
+from core.latent.rest_face import REST_TRIES, faces_at_rest
+from core.latent.workspace import load_workspace
+from core.model.sketcher import Sketcher
+from core.session.requests import WALK_TEMPERATURE
 
 OWNER_NEIGHBOURS = 15
 

@@ -17,12 +17,13 @@ import torch
 from torch import nn
 
 from benchmarks.errors import run_main
-from core.batching import Batches, build_train_data
-from core.faces import generate_faces
-from core.formats import Dataset, read_dataset
-from core.model import PRESETS, ModelConfig, SketchRNN, reconstruction_loss
-from core.resources import sample_faces_path
-from core.sketcher import Sketcher, model_sequence
+from core.base.resources import sample_faces_path
+from core.drawings.faces import generate_faces
+from core.drawings.formats import Dataset, read_dataset
+from core.drawings.model_input import model_sequence
+from core.model.network import PRESETS, ModelConfig, SketchRNN, reconstruction_loss
+from core.model.sketcher import Sketcher
+from core.training.batching import Batches, build_train_data
 
 
 def timed(fn, repeats: int, warmup: int = 3) -> np.ndarray:

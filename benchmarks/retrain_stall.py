@@ -23,8 +23,8 @@ from benchmarks.app_speed import Heartbeat, spin_until  # noqa: E402
 
 
 def run(cluster: int = 1) -> dict:
-    from core.formats import read_dataset
-    from core.resources import sample_faces_path
+    from core.base.resources import sample_faces_path
+    from core.drawings.formats import read_dataset
     from desktop.app import create_window
     from desktop.replay import canvas_points, draw_stroke
     from desktop.retrain_dialog import RetrainRequest

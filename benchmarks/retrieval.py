@@ -25,14 +25,14 @@ import numpy as np
 
 from benchmarks.errors import run_main
 from benchmarks.faceness import features
-from core.batching import is_held_out, scaled, to_sequences
-from core.formats import read_dataset
-from core.metrics import DEFAULT_TRIES, retrieval_ranks
-from core.render import save_grid
-from core.resources import sample_faces_path
-from core.sketcher import Sketcher
-from core.strokes import Drawing
-from core.train import evaluate
+from core.base.resources import sample_faces_path
+from core.drawings.formats import read_dataset
+from core.drawings.metrics import DEFAULT_TRIES, retrieval_ranks
+from core.drawings.render import save_grid
+from core.drawings.strokes import Drawing
+from core.model.sketcher import Sketcher
+from core.training.batching import is_held_out, scaled, to_sequences
+from core.training.train import evaluate
 
 
 def pixel_ranks(originals: list[Drawing], reconstructions: list[Drawing]) -> np.ndarray:

@@ -6,7 +6,7 @@ setting at its default but the temperature: `sketchbook sample --model NEW` (a c
 and the window's "New random faces" (benchmarks.window_samples: a fresh window on the new
 model and the dataset, offscreen). Each face is assigned with the base model's index. The aim:
 >= 85% land in K at T=0.3 and >= 70% at T=0.5, within 5 minutes. The seeds are fresh: the
-retrain chooses by its own (core.specialise), the window draws a new seed per click.
+retrain chooses by its own (core.training.specialise), the window draws a new seed per click.
 
     python -m benchmarks.specialise [--model default] [--data FILE] [--clusters auto]
         [--only K ...] [--samples 96] [--seed 4242] [--grid docs/specialise.png] [--json]
@@ -22,12 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.commands.latent_cmds import parse_k
-from core.formats import read_dataset
-from core.resources import sample_faces_path
-from core.retrain_plan import retrain_arguments
-from core.specialise import share_of
-from core.workspace import load_workspace
+from core.base.resources import sample_faces_path
+from core.cli.latent_cmds import parse_k
+from core.drawings.formats import read_dataset
+from core.latent.workspace import load_workspace
+from core.training.retrain_plan import retrain_arguments
+from core.training.specialise import share_of
 
 WARM_TEMPERATURE = 0.5  # the warm end of the app's temperature slider
 
@@ -115,7 +115,7 @@ def run(
             rows.append(row)
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     if grid:
-        from core.render import save_grid
+        from core.drawings.render import save_grid
 
         save_grid([face for row in pictures for face in row], grid, columns=8)
     return {"clusters": index.k, "samples": samples, "seed": seed, "rows": rows}

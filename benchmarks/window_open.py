@@ -43,8 +43,8 @@ def open_once(data: str, home: str, k: int) -> dict:
     window.show()
     spin_until(app, lambda: window.workspace is not None, 120)
     first = window.workspace
-    from core.formats import read_dataset
-    from core.resources import sample_faces_path
+    from core.base.resources import sample_faces_path
+    from core.drawings.formats import read_dataset
     from desktop.replay import canvas_points, draw_stroke
 
     face = read_dataset(sample_faces_path()).drawings()[3]
@@ -52,7 +52,9 @@ def open_once(data: str, home: str, k: int) -> dict:
     first_look = None
     with Heartbeat() as beat:
         start = time.perf_counter()
-        window.load(None, data, keep_model=True)  # what File > Open does with the chosen file
+        window.loader.load(
+            None, data, keep_model=True
+        )  # what File > Open does with the chosen file
         spin_until(app, lambda: window.workspace is not first, 900)
         window.map.viewport().repaint()
         if window.workspace.preview_of is not None:

@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.formats import write_ndjson  # noqa: E402
+from core.drawings.formats import write_ndjson  # noqa: E402
 
 TIMEOUT_S = 300
 

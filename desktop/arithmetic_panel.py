@@ -14,14 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import limits
-from core.session import End, Session
-from core.strokes import Drawing
+from core.base import limits
+from core.drawings.strokes import Drawing
+from core.session.state import End, Session
 from desktop.drawing_view import DrawingView
 from desktop.end_choice import fill_end_combo
 from desktop.face_grid import offer_keep_menu
 
-# in hundredths: the range the command line and core accept (core.limits.STRENGTH)
+# in hundredths: the range the command line and core accept (core.base.limits.STRENGTH)
 STRENGTH_RANGE = (round(limits.STRENGTH.low * 100), round(limits.STRENGTH.high * 100))
 
 

@@ -11,9 +11,9 @@ import threading
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.autosave import clear_autosave, load_autosave, save_autosave
-from core.jobs import LatestQueue, serve
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
+from core.personal.autosave import clear_autosave, load_autosave, save_autosave
+from core.session.jobs import LatestQueue, serve
 
 ELSEWHERE = (
     "another window of the app keeps the autosave: this drawing is not autosaved (Ctrl+S keeps it)"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.session import Session
-from core.strokes import Drawing
-from core.thoughts import MEMBERS_SHOWN
+from core.drawings.strokes import Drawing
+from core.latent.thoughts import MEMBERS_SHOWN
+from core.session.state import Session
 from desktop.drawing_view import DrawingView
 from desktop.face_grid import FaceGrid, offer_keep_menu
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QTabletEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
 
 MIN_STEP = 1.0  # pixels between recorded points; the model simplifies further anyway
 PRESSURE_STEP = 0.05  # pressures varying less than this within a stroke are drawn at one width

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.latent import LatentIndex
-from core.palette import cluster_colour
-from core.session import Session
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
+from core.latent.index import LatentIndex
+from core.latent.palette import cluster_colour
+from core.session.state import Session
 from desktop.drawing_view import DrawingView
 from desktop.face_grid import FaceGrid, offer_keep_menu
 from desktop.lazy_progress_bar import LazyProgressBar

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.session import Session
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
+from core.session.state import Session
 from desktop.face_grid import FaceGrid
 
 ENDINGS = 6

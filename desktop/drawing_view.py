@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
 
 ANIMATION_MS = 350  # a whole reconstruction appears within this, point by point
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
-from core.session import End
+from core.session.state import End
 
 
 def fill_end_combo(combo: QComboBox, ends: list[End], default: int) -> None:

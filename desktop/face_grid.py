@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGridLayout, QMenu, QWidget
 
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
 from desktop.drawing_view import DrawingView
 from desktop.keep import FACE_ACTIONS, KeepAction
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.favourites import Favourites
-from core.retrain_plan import MIN_CLUSTER_DRAWINGS
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
+from core.personal.favourites import Favourites
+from core.training.retrain_plan import MIN_CLUSTER_DRAWINGS
 from desktop.face_grid import FaceGrid
 from desktop.keep import KeepAction
 

@@ -1,4 +1,4 @@
-"""Python's garbage collection on the GUI thread only (see core.gc_pauses: a Qt object must
+"""Python's garbage collection on the GUI thread only (see core.base.gc_pauses: a Qt object must
 never be deleted by a collection that happened to run on the inference thread). One timer per
 application, installed before the first window: it does what the automatic collector would,
 at most every COLLECT_MS."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
-from core.gc_pauses import collect_due, take_over_collection
+from core.base.gc_pauses import collect_due, take_over_collection
 
 COLLECT_MS = 50  # garbage made between two ticks waits at most this long
 

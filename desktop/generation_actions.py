@@ -8,9 +8,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from core import requests
-from core.errors import SketchbookError
-from core.session import End
+from core.base.errors import SketchbookError
+from core.session import requests
+from core.session.state import End
 from desktop.preferences import REST_MS
 
 

@@ -1,6 +1,6 @@
 """One background thread for everything the model does; the window never waits on it.
 
-Requests (`core.requests`) wait in a `LatestQueue`: a new request replaces the one still
+Requests (`core.session.requests`) wait in a `LatestQueue`: a new request replaces the one still
 waiting under its key, so a burst of strokes costs one analysis of the newest drawing, never a
 queue. A request that answers in two steps (a stream) reaches the window as `early`, then as
 `answered`; between its steps the service checks whether a newer request of its key waits and,
@@ -19,10 +19,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from core import trace
-from core.errors import SketchbookError
-from core.jobs import LatestQueue, serve
-from core.requests import Request
+from core.base import trace
+from core.base.errors import SketchbookError
+from core.session.jobs import LatestQueue, serve
+from core.session.requests import Request
 
 
 class Cancelled(Exception):
@@ -87,7 +87,7 @@ class InferenceService(QObject):
             self._thread.join(timeout=5)
 
     def _serve(self) -> None:
-        # torch is imported by the first request that needs the model (core.lazy_model), not
+        # torch is imported by the first request that needs the model (core.model.lazy_model), not
         # here: importing it first held the window up 1-2 s before a cached map could be shown
         serve(self.queue, self._run)
 

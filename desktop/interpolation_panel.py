@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.session import End, Session
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
+from core.session.state import End, Session
 from desktop.drawing_view import DrawingView
 from desktop.end_choice import fill_end_combo
 from desktop.face_grid import FaceGrid

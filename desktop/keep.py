@@ -7,8 +7,8 @@ from enum import Enum
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from core.errors import SketchbookError
-from core.strokes import Drawing, to_svg
+from core.base.errors import SketchbookError
+from core.drawings.strokes import Drawing, to_svg
 from desktop.drawing_view import render_pixmap
 
 
@@ -34,8 +34,8 @@ FACE_ACTIONS = (
 
 def keep_face(parent: QWidget, face: Drawing, action: KeepAction) -> str:
     """Do `action` with `face`; returns a status-bar message (errors are shown in a dialog)."""
-    from core.atomic import atomic_write_text
-    from core.collection import save_to_collection
+    from core.base.atomic import atomic_write_text
+    from core.personal.collection import save_to_collection
 
     try:
         if action is KeepAction.SAVE:

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from core.palette import cluster_colour
-from core.session import Session
-from core.space3d import Space3D
+from core.latent.palette import cluster_colour
+from core.latent.space3d import Space3D
+from core.session.state import Session
 
 PICK_PIXELS = 10  # a click this close to a point picks it
 CLICK_PIXELS = 4  # a press and release further apart than this was a rotation

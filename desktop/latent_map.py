@@ -2,7 +2,7 @@
 as a marker with a short trail, and a cursor the person drags to generate faces.
 
 Up to DENSITY_FROM faces: one scatter item per cluster with one shared brush each (70k
-distinct brushes take seconds). From there on: one density image (core.density), redrawn for
+distinct brushes take seconds). From there on: one density image (core.latent.density), redrawn for
 the visible range when the view moves, and a click finds the nearest face itself. Hover, at
 any size, shows the face nearest the mouse (within PICK_PIXELS).
 The legend sits beside the map, never over it.
@@ -18,11 +18,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QWidget
 
-from core.density import density_rgba
-from core.latent import LatentIndex
-from core.palette import cluster_colour
-from core.session import Session
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
+from core.latent.density import density_rgba
+from core.latent.index import LatentIndex
+from core.latent.palette import cluster_colour
+from core.session.state import Session
 from desktop.drawing_view import DrawingView
 
 TRAIL = 12

@@ -10,8 +10,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
-from core import library
-from core.errors import SketchbookError
+from core.base.errors import SketchbookError
+from core.personal import library
 
 
 class LibraryMenu(QMenu):

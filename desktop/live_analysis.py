@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from core import requests, trace
-from core.metrics import FIRST_TRIES
+from core.base import trace
+from core.drawings.metrics import FIRST_TRIES
+from core.session import requests
 from desktop.preferences import LIVE_MS
 
 

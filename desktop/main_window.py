@@ -1,30 +1,24 @@
 """The main window: builds the panels, the menus and the status bar, and connects them to the
-session (`core.session`) and the inference service. The state lives in the session, the work
-in the requests (`core.requests`); nothing here computes or keeps numbers of its own."""
+session (`core.session.state`) and the inference service. The state lives in the session, the work
+in the requests (`core.session.requests`); nothing here computes or keeps numbers of its own."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from core import requests
-from core.gc_pauses import freeze_long_lived
-from core.session import Session
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
+from core.session import requests
+from core.session.state import Session
 from desktop import keep
 from desktop.arithmetic_panel import ArithmeticPanel
 from desktop.autosaver import Autosaver
@@ -40,9 +34,8 @@ from desktop.interpolation_panel import InterpolationPanel
 from desktop.keep import KeepAction
 from desktop.latent_3d import Latent3D
 from desktop.latent_map import LatentMap
-from desktop.lazy_progress_bar import LazyProgressBar
 from desktop.live_analysis import LiveAnalysis, reconstruction_title
-from desktop.menus import add_action, build_menus
+from desktop.menus import build_menus
 from desktop.preferences import (
     DEFAULT_SIZE,
     START_DELAY_MS,
@@ -52,9 +45,8 @@ from desktop.retrain import Retrainer
 from desktop.samples_panel import SamplesPanel
 from desktop.thought_actions import ThoughtActions
 from desktop.walk_panel import WalkPanel
-
-DATA_FILTER = "Drawings (*.ndjson *.npz *.bin *.json);;All files (*)"
-MODEL_FILTER = "Latent Sketchbook models (*.safetensors);;All files (*)"
+from desktop.work_status import WorkStatus
+from desktop.workspace_loader import WorkspaceLoader
 
 
 class MainWindow(QMainWindow):
@@ -76,16 +68,21 @@ class MainWindow(QMainWindow):
         self.service.early.connect(lambda i, r, a: self.session.deliver(i, r, a, early=True))
         self.service.answered.connect(lambda i, r, a: self.session.deliver(i, r, a, early=False))
         self.service.failed.connect(self._on_failed)
-        self.service.progress.connect(self._on_progress)
         self.autosaver = Autosaver()
-        from core.favourites import Favourites
+        from core.personal.favourites import Favourites
 
         self.favourites = Favourites()
         self.generate = GenerationActions(self)
         self.live = LiveAnalysis(self)
+        self.status = WorkStatus(self.statusBar(), self.service.cancel_running)
+        self.service.progress.connect(self.status.progressed)
+        self.loader = WorkspaceLoader(
+            self, self.session, self.service, self.prefs, self.status, self._analyse_if_drawn
+        )
+        self.loader.ready.connect(self.ready)
+        self.loader.opened.connect(self._opened)
         self._build_panels()
         build_menus(self)
-        self._build_status_bar()
         self._connect_session()
         self._restore_settings()
         self._initial = (
@@ -108,15 +105,15 @@ class MainWindow(QMainWindow):
     def _start(self) -> None:
         if self._closed:
             return  # closed before it started: nothing to restore, load or offer
-        from core.atomic import remove_stale_temps
-        from core.paths import data_dir, model_library_dir
+        from core.base.atomic import remove_stale_temps
+        from core.base.paths import data_dir, model_library_dir
 
         self.live.start()
         for folder in (data_dir(), model_library_dir()):
             remove_stale_temps(folder)
         self._restore_drawing()
         self.favourites.load()
-        self.load(*self._initial)
+        self.loader.load(*self._initial)
         self.retrainer.offer_resume()  # a training run the last session closed on
 
     def _restore_drawing(self) -> None:
@@ -246,40 +243,7 @@ class MainWindow(QMainWindow):
         s.analysis_finished.connect(lambda a: self.reconstruction.extend_drawing(a.reconstruction))
         s.drawing_cleared.connect(lambda: self.reconstruction.set_drawing(None))
         s.face_selected.connect(lambda *_: self.tabs.setCurrentWidget(self.walk_panel))
-        s.workspace_changed.connect(self._loaded)
-        s.model_loaded.connect(self._model_loaded)
-
-    def set_projection(self, name: str) -> None:
-        """Lay the map out again with another projection (the clusters stay the same)."""
-        self.prefs.set("projection", name)
-        self.reindex()
-
-    def set_clusters(self, value: str) -> None:
-        """Cluster the dataset again into this many clusters ("auto": the best silhouette);
-        remembered, and kept when the model changes (after a retrain too)."""
-        self.prefs.set("clusters", value)
-        self.reindex()
-
-    def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.status_model = QLabel("model: loading")
-        self.status_data = QLabel("dataset: -")
-        self.status_device = QLabel("device: -")
-        self.activity = QLabel("")
-        self.activity.setObjectName("activityLabel")
-        self.progress = LazyProgressBar()
-        self.progress.setObjectName("backgroundProgress")
-        self.progress.setMaximumWidth(180)
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelBackground")
-        self.cancel_button.clicked.connect(self.service.cancel_running)
-        self.cancel_button.hide()
-        for w in (self.status_model, self.status_data, self.status_device):
-            status.addPermanentWidget(w)
-        status.addWidget(self.activity)
-        status.addWidget(self.progress)
-        status.addWidget(self.cancel_button)
+        self.loader.listen()
 
     # ================================================================== settings
     def _restore_settings(self) -> None:
@@ -301,114 +265,21 @@ class MainWindow(QMainWindow):
         self.samples.remember(self.prefs)
         self.prefs.set("tab", self.tabs.currentIndex())
 
-    def refresh_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in self.prefs.recent("data"):
-            add_action(
-                self,
-                self.recent_menu,
-                path,
-                lambda _=False, p=path: self.load(None, p, keep_model=True),
-            )
-        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
-
-    # ================================================================== loading
-    def load(
-        self,
-        model: str | None,
-        data: str | None,
-        keep_model: bool = False,
-        k: int | str | None = None,
-    ) -> None:
-        """Load a model and dataset in the background; the current ones stay usable until then.
-        `k` None: the number of clusters the person chose (Model > Number of clusters)."""
-        if self._closed:
-            return  # a start-up load scheduled before the window was closed
-        ws = self.workspace
-        self.service.submit(
-            requests.LoadWorkspace(
-                model,
-                data,
-                self.prefs.k if k is None else k,
-                self.prefs.projection,
-                ws.sketcher if keep_model and ws else None,
-            )
-        )
-        self._show_activity("loading the model and dataset")
-
-    def _loaded(self, workspace, notices: list[str]) -> None:
-        index = workspace.index
-        first_look = workspace.preview_of is not None  # the rest is still encoding
-        self.status_model.setText(f"model: {workspace.model_name}")
-        of = f" of {workspace.preview_of:,}, more coming" if first_look else ""
-        self.status_data.setText(
-            f"dataset: {workspace.data_name} ({len(index):,} faces{of}, {index.k} clusters)"
-        )
-        if getattr(workspace.sketcher, "loaded", True):
-            from core.device import describe  # torch is in: the model is
-
-            self.status_device.setText(f"device: {describe(workspace.sketcher.device)}")
-        else:  # mapped from the cache: the weights load now, on the worker
-            self.status_device.setText("device: loading the model")
-            self.service.submit(requests.LoadModel(workspace))
-        if first_look:
-            for message in notices:
-                self.statusBar().showMessage(message, 8000)
-            if not self.canvas.is_empty():
-                self.live.analyse_now()
-            return  # the progress bar and Cancel stay: the loading goes on
-        self._hide_activity()
-        if workspace.sketcher.path and Path(workspace.sketcher.path).name != "default.safetensors":
-            self.prefs.set("model", workspace.sketcher.path)
-        self.prefs.set("data", str(workspace.data_path))
-        for message in notices:
-            self.statusBar().showMessage(message, 8000)
-        if not self.canvas.is_empty():
-            self.live.analyse_now()
-        if self._sample_after_load:
-            self._sample_after_load = False
-            self._show_samples()
-        if getattr(workspace.sketcher, "loaded", True):
-            self._model_loaded(workspace)
-
-    def _model_loaded(self, workspace, device: str | None = None) -> None:
-        """Everything is in: the map and the weights. `ready` says so (tests, benchmarks)."""
-        if device is not None:
-            self.status_device.setText(f"device: {device}")
-        if workspace.preview_of is not None or workspace is not self.workspace:
-            return
-        freeze_long_lived()  # no 250 ms full collections of the imports while drawing
-        self.ready.emit()
-
-    def _data_path(self) -> str | None:
-        return str(self.workspace.data_path) if self.workspace else None
-
-    def open_dataset(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a dataset", "", DATA_FILTER)
-        if path:
-            self.prefs.remember("data", path)
-            self.refresh_recent()
-            self.load(None, path, keep_model=True)
-
-    def open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a model", "", MODEL_FILTER)
-        if path:
-            self.load(path, self._data_path())
-
-    def switch_model(self, path: str) -> None:
-        """Load another model over the same dataset (the map is rebuilt under it)."""
-        self.load(path, self._data_path())
-
-    def reindex(self) -> None:
-        if self.workspace:
-            self.load(None, self._data_path(), keep_model=True)
-
     def retrain(self, cluster: int | None = None) -> None:
         self.retrainer.ask(self.cluster_panel.cluster if cluster is None else cluster)
 
     def _trained(self, path: str) -> None:
         self._sample_after_load = True
-        self.switch_model(path)
+        self.loader.switch_model(path)
+
+    def _opened(self) -> None:
+        if self._sample_after_load:  # a freshly trained model shows its random faces
+            self._sample_after_load = False
+            self._show_samples()
+
+    def _analyse_if_drawn(self) -> None:
+        if not self.canvas.is_empty():
+            self.live.analyse_now()
 
     def _cluster_menu(self, cluster: int, where) -> None:
         menu = QMenu(self)
@@ -424,17 +295,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.samples)
         self.generate.sample(self.samples.temperature(), cluster)
 
-    def show_collection(self) -> None:
-        from core.paths import collection_path
-
-        path = collection_path()
-        if not path.exists():
-            QMessageBox.information(
-                self, "Your collection", "Your collection is empty: save a drawing first (Ctrl+S)."
-            )
-            return
-        self.load(None, str(path), keep_model=True, k="auto")
-
     # ================================================================== live analysis
     def _drawing_changed(self) -> None:
         drawing = self.canvas.drawing(include_current=False)
@@ -447,40 +307,11 @@ class MainWindow(QMainWindow):
     # ================================================================== failures, progress
     def _on_failed(self, request_id: int, request, message: str) -> None:
         if isinstance(request, requests.LoadWorkspace):
-            self._hide_activity()
-            if message == "cancelled":
-                ws = self.workspace
-                first_look = ws is not None and ws.preview_of is not None
-                self.statusBar().showMessage(
-                    f"loading cancelled; the first look at {ws.data_name} stays open"
-                    if first_look
-                    else "loading cancelled; the previous dataset stays open",
-                    8000,
-                )
-                return
-            if self.workspace is None:
-                self.status_model.setText("model: not loaded")
-            QMessageBox.warning(self, "Could not open", message)
+            self.loader.failed(message)
         elif isinstance(request, requests.Analyse):
             self.statusBar().showMessage(message, 5000)
         else:
             QMessageBox.information(self, "Latent Sketchbook", message)
-
-    def _on_progress(self, stage: str, done: int, total: int) -> None:
-        self._show_activity(stage)
-        self.progress.setRange(0, max(total, 1) if total > 1 else 0)  # 0: busy, no measure
-        if total > 1:
-            self.progress.setValue(done)
-
-    def _show_activity(self, text: str) -> None:
-        self.activity.setText(text)
-        self.progress.show()
-        self.cancel_button.show()
-
-    def _hide_activity(self) -> None:
-        self.activity.setText("")
-        self.progress.hide()
-        self.cancel_button.hide()
 
     # ================================================================== keeping faces
     def keep(self, face: Drawing | None, action: KeepAction, source: str = "drawn") -> None:
@@ -510,7 +341,7 @@ class MainWindow(QMainWindow):
         if not self.retrainer.may_close():
             event.ignore()
             return
-        self._closed = True
+        self._closed = self.loader.closed = True
         self._save_settings()
         self.service.stop()
         error = self.autosaver.finish(self.canvas.drawing(include_current=False))

@@ -3,9 +3,10 @@ methods (the window keeps what it does; this only lays the menus out)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar
 
 from desktop.choice_menu import fill_choice_menu
 from desktop.keep import KeepAction
@@ -13,11 +14,43 @@ from desktop.library_menu import LibraryMenu
 from desktop.preferences import CLUSTER_COUNTS, TRIES_OFFERED
 
 if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
+    from desktop.canvas import SketchCanvas
+    from desktop.live_analysis import LiveAnalysis
+    from desktop.preferences import Preferences
+    from desktop.retrain import Retrainer
+    from desktop.workspace_loader import WorkspaceLoader
+
+
+class MenuOwner(Protocol):
+    """What the menus need of the window they are built into (the main window is one): the
+    menus know these parts, never the window's class, so the window may import them."""
+
+    canvas: SketchCanvas
+    live: LiveAnalysis
+    loader: WorkspaceLoader
+    prefs: Preferences
+    retrainer: Retrainer
+    model_menu: QMenu
+    library_menu: LibraryMenu
+    undo_action: QAction
+    redo_action: QAction
+
+    @property
+    def workspace(self): ...
+
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's name
+
+    def keep(self, face, action: KeepAction) -> None: ...
+
+    def retrain(self) -> None: ...
+
+    def about(self) -> None: ...
+
+    def close(self) -> bool: ...
 
 
 def add_action(
-    window: MainWindow, menu, text: str, slot, shortcut=None, name: str | None = None
+    window: MenuOwner, menu, text: str, slot, shortcut=None, name: str | None = None
 ) -> QAction:
     """One menu action: its text, what it calls, its shortcut and a stable objectName."""
     action = QAction(text, window)
@@ -30,15 +63,20 @@ def add_action(
     return action
 
 
-def build_menus(w: MainWindow) -> None:
+def build_menus(w: MenuOwner) -> None:
     """File, Edit, Model and Help, each action wired to the window's own methods."""
     bar = w.menuBar()
     file = bar.addMenu("&File")
     add_action(
-        w, file, "Open dataset...", w.open_dataset, QKeySequence.StandardKey.Open, "openDataset"
+        w,
+        file,
+        "Open dataset...",
+        w.loader.open_dataset,
+        QKeySequence.StandardKey.Open,
+        "openDataset",
     )
-    w.recent_menu = file.addMenu("Open recent")
-    add_action(w, file, "Open model...", w.open_model, "Ctrl+Shift+O", "openModel")
+    file.addMenu(w.loader.recent_menu)
+    add_action(w, file, "Open model...", w.loader.open_model, "Ctrl+Shift+O", "openModel")
     file.addSeparator()
     for text, action, shortcut, name in (
         ("Save drawing to collection", KeepAction.SAVE, QKeySequence.StandardKey.Save,
@@ -47,7 +85,9 @@ def build_menus(w: MainWindow) -> None:
         ("Export drawing as SVG...", KeepAction.EXPORT_SVG, "Ctrl+Shift+E", None),
     ):  # fmt: skip
         add_action(w, file, text, lambda _=False, a=action: w.keep(None, a), shortcut, name)
-    add_action(w, file, "Show my collection on the map", w.show_collection, None, "showCollection")
+    add_action(
+        w, file, "Show my collection on the map", w.loader.show_collection, None, "showCollection"
+    )
     file.addSeparator()
     add_action(w, file, "Quit", w.close, QKeySequence.StandardKey.Quit)
     edit = bar.addMenu("&Edit")
@@ -82,24 +122,24 @@ def build_menus(w: MainWindow) -> None:
         "trainOnDataset",
     )
     w.library_menu = LibraryMenu(lambda: w.workspace.sketcher.path if w.workspace else None, w)
-    w.library_menu.modelChosen.connect(w.switch_model)
+    w.library_menu.modelChosen.connect(w.loader.switch_model)
     w.model_menu.addMenu(w.library_menu)
     _map_menus(w)
     w.model_menu.addSeparator()
-    add_action(w, w.model_menu, "Re-index dataset", w.reindex, None, "reindex")
+    add_action(w, w.model_menu, "Re-index dataset", w.loader.reindex, None, "reindex")
     help_menu = bar.addMenu("&Help")
     add_action(w, help_menu, "About Latent Sketchbook", w.about)
-    w.refresh_recent()
+    w.loader.refresh_recent()
 
 
-def _map_menus(w: MainWindow) -> None:
-    from core.projections import umap_available
+def _map_menus(w: MenuOwner) -> None:
+    from core.latent.projections import umap_available
 
     fill_choice_menu(
         w.model_menu.addMenu("Map projection"),
         [("pca", "PCA (stable, invertible)"), ("umap", "UMAP (keeps neighbours)")],
         w.prefs.projection,
-        w.set_projection,
+        w.loader.set_projection,
         "projection",
         disabled=None if umap_available() else {"umap": "needs: pip install umap-learn"},
     )
@@ -108,7 +148,7 @@ def _map_menus(w: MainWindow) -> None:
         [("auto", "Automatic (best silhouette)")]
         + [(str(k), f"{k} clusters") for k in CLUSTER_COUNTS],
         w.prefs.clusters,
-        w.set_clusters,
+        w.loader.set_clusters,
         "clusters",
     )
     fill_choice_menu(

@@ -27,7 +27,7 @@ class Preferences:
     @property
     def projection(self) -> str:
         """The map projection chosen last time (UMAP only while it is installed)."""
-        from core.projections import umap_available
+        from core.latent.projections import umap_available
 
         chosen = str(self.settings.value("projection", "pca"))
         return chosen if chosen == "umap" and umap_available() else "pca"
@@ -44,7 +44,7 @@ class Preferences:
     @property
     def tries(self) -> int:
         """How many decodes a reconstruction is chosen from (Model > Reconstruction)."""
-        from core.metrics import DEFAULT_TRIES
+        from core.drawings.metrics import DEFAULT_TRIES
 
         chosen = str(self.settings.value("tries", DEFAULT_TRIES))
         return int(chosen) if chosen in {str(t) for t in TRIES_OFFERED} else DEFAULT_TRIES

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
 from desktop.canvas import SketchCanvas
 
 

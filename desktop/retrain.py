@@ -14,15 +14,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from core import library, training_runs
-from core.errors import SketchbookError
-from core.retrain_plan import (
+from core.base.errors import SketchbookError
+from core.personal import library
+from core.training import training_runs
+from core.training.retrain_plan import (
     DATASET_STEPS,
     FINE_TUNES,
     dataset_training_arguments,
     retrain_arguments,
 )
-from core.training_runs import InterruptedRun, RunRecord
+from core.training.training_runs import InterruptedRun, RunRecord
 from desktop.retrain_dialog import RetrainDialog, RetrainRequest
 from desktop.training_panel import TrainingPanel
 from desktop.training_run import TrainingRun

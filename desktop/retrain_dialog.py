@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import BadRequest
-from core.latent import LatentIndex
-from core.library import clean_name
-from core.retrain_plan import FINE_TUNES, MIN_CLUSTER_DRAWINGS
-from core.strokes import Drawing
+from core.base.errors import BadRequest
+from core.drawings.strokes import Drawing
+from core.latent.index import LatentIndex
+from core.personal.library import clean_name
+from core.training.retrain_plan import FINE_TUNES, MIN_CLUSTER_DRAWINGS
 from desktop.drawing_view import DrawingView
 
 

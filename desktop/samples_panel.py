@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import limits
-from core.generate import (
+from core.base import limits
+from core.drawings.strokes import Drawing
+from core.latent.generate import (
     DATASET,
     DEFAULT_SAMPLE_SPREAD,
     DEFAULT_SAMPLE_TEMPERATURE,
@@ -25,9 +26,8 @@ from core.generate import (
     MODEL,
     PRIOR,
 )
-from core.requests import SAMPLES_PER_GRID
-from core.session import Session
-from core.strokes import Drawing
+from core.session.requests import SAMPLES_PER_GRID
+from core.session.state import Session
 from desktop.face_grid import FaceGrid
 
 

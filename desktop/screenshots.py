@@ -43,8 +43,8 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from core.formats import read_dataset
-    from core.resources import sample_faces_path
+    from core.base.resources import sample_faces_path
+    from core.drawings.formats import read_dataset
     from desktop.app import create_window
     from desktop.replay import canvas_points, draw_stroke
 

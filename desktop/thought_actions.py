@@ -8,10 +8,10 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
-from core import requests
-from core.errors import SketchbookError
-from core.session import End
-from core.strokes import Drawing
+from core.base.errors import SketchbookError
+from core.drawings.strokes import Drawing
+from core.session import requests
+from core.session.state import End
 from desktop.keep import KeepAction
 
 
@@ -51,7 +51,7 @@ class ThoughtActions(QObject):
                 "no favourites yet: right-click a face to add one",
             )
         else:
-            from core.collection import load_collection
+            from core.personal.collection import load_collection
 
             try:
                 faces, empty = load_collection(), "your collection is empty: save a drawing first"

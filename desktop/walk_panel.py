@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from core.session import Session
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
+from core.session.state import Session
 from desktop.drawing_view import DrawingView
 from desktop.face_grid import offer_keep_menu
 from desktop.latent_map import HINT

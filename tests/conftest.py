@@ -9,8 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from core.faces import generate_faces  # noqa: E402
-from core.formats import write_ndjson  # noqa: E402
+from core.drawings.faces import generate_faces  # noqa: E402
+from core.drawings.formats import write_ndjson  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,10 +42,10 @@ def tiny_model(tmp_path_factory, procedural_file) -> Path:
     """A tiny model trained for a few seconds: enough to test the API, not to judge quality."""
     import torch
 
-    from core.batching import build_train_data
-    from core.formats import read_dataset
-    from core.model import PRESETS
-    from core.train import TrainSettings, train
+    from core.drawings.formats import read_dataset
+    from core.model.network import PRESETS
+    from core.training.batching import build_train_data
+    from core.training.train import TrainSettings, train
 
     out = tmp_path_factory.mktemp("model") / "tiny.safetensors"
     config = PRESETS["tiny"]
@@ -57,7 +57,7 @@ def tiny_model(tmp_path_factory, procedural_file) -> Path:
 
 @pytest.fixture(scope="session")
 def sketcher(tiny_model):
-    from core.sketcher import Sketcher
+    from core.model.sketcher import Sketcher
 
     return Sketcher.load(tiny_model, device="cpu")
 
@@ -72,8 +72,8 @@ def private_home(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def faces_index(sketcher, procedural_file):
-    from core.formats import read_dataset
-    from core.indexing import build_index
+    from core.drawings.formats import read_dataset
+    from core.latent.indexing import build_index
 
     drawings = read_dataset(procedural_file).drawings()
     return drawings, build_index(sketcher, drawings, k=4)

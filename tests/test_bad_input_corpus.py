@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.cli import main
-from core.errors import BadFile, BadModel, SketchbookError
-from core.formats import read_dataset
-from core.modelfile import load_model
+from core.base.errors import BadFile, BadModel, SketchbookError
+from core.cli.main import main
+from core.drawings.formats import read_dataset
+from core.model.modelfile import load_model
 
 RAN = []
 
@@ -171,7 +171,7 @@ def test_an_output_place_that_cannot_exist_gives_one_line(
 def test_reconstruct_tries_out_of_range_gives_one_line_and_a_good_count_works(
     tiny_model, tmp_path, capsys, procedural_file
 ):
-    from core.formats import read_dataset
+    from core.drawings.formats import read_dataset
 
     argv = ["reconstruct", "--model", str(tiny_model), "--data", str(procedural_file)]
     out = tmp_path / "redrawn.ndjson"
@@ -214,7 +214,7 @@ def test_fuzzed_bytes_never_escape_as_anything_but_bad_file(tmp_path_factory, co
     )
 )
 def test_fuzzed_drawings_encode_or_raise_bad_drawing(sketcher, strokes):
-    from core.strokes import Drawing
+    from core.drawings.strokes import Drawing
 
     with np.errstate(over="ignore"):  # floats beyond float32 become inf: also bad input
         drawing = Drawing([np.array(s, np.float32).reshape(-1, 2) for s in strokes])

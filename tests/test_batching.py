@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.batching import Batches, shuffle_strokes
-from core.faces import generate_faces
-from core.sketcher import model_sequence
-from core.strokes import stroke5_to_stroke3
+from core.drawings.faces import generate_faces
+from core.drawings.model_input import model_sequence
+from core.drawings.strokes import stroke5_to_stroke3
+from core.training.batching import Batches, shuffle_strokes
 
 
 def _strokes_as_placed(rows: np.ndarray) -> list[tuple]:
@@ -55,7 +55,7 @@ def test_the_model_encodes_the_view_and_is_taught_the_drawing():
     the view nothing changes (the decoder's targets stay the drawing)."""
     import torch
 
-    from core.model import PRESETS, SketchRNN
+    from core.model.network import PRESETS, SketchRNN
 
     torch.manual_seed(0)
     model = SketchRNN(PRESETS["tiny"]).eval()

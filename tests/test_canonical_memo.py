@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.canonical_memo import CanonicalMemo
-from core.faces import generate_faces
-from core.packed import canonical_packed, pack
-from core.strokes import Drawing
+from core.drawings.faces import generate_faces
+from core.drawings.model_input import CanonicalMemo, canonical_pack
+from core.drawings.packed import pack
+from core.drawings.strokes import Drawing
 
 
 def _same(a, b) -> None:
@@ -24,7 +24,7 @@ def test_a_face_drawn_stroke_by_stroke_gets_the_canonical_form_of_each_step():
                  for s in face.strokes]  # fmt: skip
         for n in range(1, len(dense) + 1):
             drawing = Drawing(dense[:n])
-            _same(memo.canonical(pack([drawing])), canonical_packed(pack([drawing])))
+            _same(memo.canonical(pack([drawing])), canonical_pack(pack([drawing])))
     assert memo.hits > 0  # earlier strokes were not simplified again
 
 
@@ -35,7 +35,7 @@ def test_a_stroke_that_widens_the_drawing_refits_the_ones_before():
     first = memo.canonical(pack([Drawing([circle])]))
     wide = Drawing([circle, np.array([[0.0, 100.0], [300.0, 100.0]])])
     second = memo.canonical(pack([wide]))
-    _same(second, canonical_packed(pack([wide])))
+    _same(second, canonical_pack(pack([wide])))
     circle_now = second.points[second.stroke_starts[0] : second.stroke_starts[1]]
     assert np.ptp(circle_now[:, 0]) < np.ptp(first.points[:, 0]) / 2  # the circle was refitted
 

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from core.cli import main
-from core.formats import write_bin, write_npz
-from core.resources import sample_faces_path
-from core.strokes import Drawing
+from core.base.resources import sample_faces_path
+from core.cli.main import main
+from core.drawings.formats import write_bin, write_npz
+from core.drawings.strokes import Drawing
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
-from core.faces import generate_faces
-from core.requests import Analyse, Request
+from core.drawings.faces import generate_faces
+from core.session.requests import Analyse, Request
 from desktop.app import create_window
 from desktop.keep import KeepAction
 from desktop.replay import canvas_points, draw, draw_stroke
@@ -34,7 +34,7 @@ def test_every_named_widget_is_there(window):
     ):
         assert window.findChild(QWidget, name) is not None, name
     assert window.map.cursor.objectName() == "mapCursor"
-    assert "procedural.ndjson" in window.status_data.text() and "CPU" in window.status_device.text()
+    assert "procedural.ndjson" in window.status.data.text() and "CPU" in window.status.device.text()
 
 
 def test_drawing_a_face_shows_reconstruction_cluster_and_map_marker(window, qtbot):
@@ -137,9 +137,9 @@ def test_dragging_the_map_cursor_generates_faces(window, qtbot):
 
 def test_where_the_cursor_rests_its_face_is_redrawn_from_sixteen_tries(window, qtbot):
     """While the cursor moves a place gets one try; once it rests, the try the model itself
-    puts back nearest that place (`core.rest_face`), and only while it is still there."""
-    from core.requests import WALK_TEMPERATURE
-    from core.rest_face import faces_at_rest
+    puts back nearest that place (`core.latent.rest_face`), and only while it is still there."""
+    from core.latent.rest_face import faces_at_rest
+    from core.session.requests import WALK_TEMPERATURE
 
     index, sketcher = window.workspace.index, window.workspace.sketcher
     x, y = (float(v) for v in index.map_xy.mean(0))
@@ -209,7 +209,7 @@ def test_a_corrupt_dataset_gives_a_message_and_keeps_the_current_one(
     before = window.workspace
     face = generate_faces(1, seed=25)[0]
     draw(window.canvas, face)
-    window.load(None, str(bad), keep_model=True)
+    window.loader.load(None, str(bad), keep_model=True)
     qtbot.waitUntil(lambda: bool(messages), timeout=WAIT)
     assert "broken.ndjson" in messages[-1]
     assert window.workspace is before
@@ -224,8 +224,8 @@ def test_a_model_that_does_not_fit_gives_a_message_and_keeps_everything(
 
     from safetensors.torch import save_file
 
-    from core.model import PRESETS, SketchRNN
-    from core.modelfile import FORMAT
+    from core.model.modelfile import FORMAT
+    from core.model.network import PRESETS, SketchRNN
 
     wrong = tmp_path / "wrong.safetensors"  # says tiny, holds weights of another size
     other = SketchRNN(dataclasses.replace(PRESETS["tiny"], z_size=8))
@@ -234,7 +234,7 @@ def test_a_model_that_does_not_fit_gives_a_message_and_keeps_everything(
     before = window.workspace
     face = generate_faces(1, seed=26)[0]
     draw(window.canvas, face)
-    window.load(str(wrong), str(before.data_path))
+    window.loader.load(str(wrong), str(before.data_path))
     qtbot.waitUntil(lambda: bool(messages), timeout=WAIT)
     assert "does not fit" in messages[-1]
     assert window.workspace is before
@@ -242,13 +242,13 @@ def test_a_model_that_does_not_fit_gives_a_message_and_keeps_everything(
 
 
 def test_a_dataset_of_one_face_opens_and_the_drawing_stays(window, qtbot, tmp_path, messages):
-    from core.formats import write_ndjson
+    from core.drawings.formats import write_ndjson
 
     one = tmp_path / "one.ndjson"
     write_ndjson(generate_faces(1, seed=27), one)
     face = generate_faces(1, seed=28)[0]
     draw(window.canvas, face)
-    window.load(None, str(one), keep_model=True)
+    window.loader.load(None, str(one), keep_model=True)
     qtbot.waitUntil(lambda: window.workspace.data_path.name == "one.ndjson", timeout=WAIT)
     qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
     assert len(window.workspace.index.mu) == 1
@@ -260,7 +260,7 @@ def test_a_dataset_of_one_face_opens_and_the_drawing_stays(window, qtbot, tmp_pa
 
 
 def test_saving_to_the_collection_keeps_the_drawing(window, qtbot, private_home):
-    from core.collection import load_collection
+    from core.personal.collection import load_collection
 
     draw(window.canvas, generate_faces(1, seed=26)[0])
     window.keep(None, KeepAction.SAVE)
@@ -296,10 +296,10 @@ def test_the_chosen_number_of_clusters_is_used_remembered_and_kept_for_a_new_mod
 
     window.findChild(QAction, "clusters_3").trigger()
     qtbot.waitUntil(lambda: window.workspace.index.k == 3, timeout=WAIT)
-    assert "3 clusters" in window.status_data.text()
+    assert "3 clusters" in window.status.data.text()
     assert window.prefs.value("clusters") == "3"
     before = window.workspace
-    window.switch_model(str(tiny_model))  # as after a retrain
+    window.loader.switch_model(str(tiny_model))  # as after a retrain
     qtbot.waitUntil(lambda: window.workspace is not before, timeout=WAIT)
     assert window.workspace.index.k == 3
     again = create_window(
@@ -317,7 +317,7 @@ def test_the_reconstruction_is_chosen_from_the_tries_the_person_picked_and_remem
     is redrawn at once and the choice is kept for the next start."""
     from PySide6.QtGui import QAction
 
-    from core.metrics import DEFAULT_TRIES, FIRST_TRIES
+    from core.drawings.metrics import DEFAULT_TRIES, FIRST_TRIES
 
     face = generate_faces(1, seed=23)[0]
     finished = []
@@ -361,17 +361,17 @@ def test_the_reconstruction_is_chosen_from_the_tries_the_person_picked_and_remem
 def test_loading_can_be_cancelled_and_the_open_dataset_stays(
     window, qtbot, procedural_file, tmp_path
 ):
-    from core.formats import write_ndjson
+    from core.drawings.formats import write_ndjson
 
     bigger = tmp_path / "bigger.ndjson"
     write_ndjson(generate_faces(3000, seed=8), bigger)
     before = window.workspace
-    window.load(None, str(bigger), keep_model=True)
-    assert window.cancel_button.isVisible()
-    window.cancel_button.click()
+    window.loader.load(None, str(bigger), keep_model=True)
+    assert window.status.cancel_button.isVisible()
+    window.status.cancel_button.click()
     qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=WAIT)
     assert window.workspace is before
-    assert not window.cancel_button.isVisible()
+    assert not window.status.cancel_button.isVisible()
 
 
 def test_hovering_a_map_point_shows_its_face(window, qtbot):
@@ -395,19 +395,19 @@ def test_a_clicked_face_is_forgotten_when_another_dataset_opens(window, qtbot, t
     """The clicked face is an interpolation end; in a smaller dataset its old position would be
     another face or none (it raised IndexError), so opening another dataset forgets it, while
     re-clustering the same dataset keeps it."""
-    from core.formats import write_ndjson
-    from core.session import SELECTED
+    from core.drawings.formats import write_ndjson
+    from core.session.state import SELECTED
 
     window.map.pointClicked.emit(7)
     key = window.workspace.index.keys[7]
     assert SELECTED in window.session.ends()
-    window.set_clusters("3")  # the same dataset, clustered again: the face is still there
+    window.loader.set_clusters("3")  # the same dataset, clustered again: the face is still there
     qtbot.waitUntil(lambda: window.workspace.index.k == 3, timeout=WAIT)
     assert window.session.selected_key == key
     np.testing.assert_array_equal(window.session.end_source(SELECTED), window.workspace.index.mu[7])
     few = tmp_path / "few.ndjson"  # fewer faces than the clicked one's position
     write_ndjson(generate_faces(5, seed=40), few)
-    window.load(None, str(few), keep_model=True, k=2)
+    window.loader.load(None, str(few), keep_model=True, k=2)
     qtbot.waitUntil(lambda: window.workspace.data_path.name == "few.ndjson", timeout=WAIT)
     ends = [
         window.interpolation.end_a.itemText(i) for i in range(window.interpolation.end_a.count())
@@ -491,7 +491,7 @@ def test_junk_or_old_remembered_sampling_settings_open_at_safe_defaults(
     own faces."""
     from PySide6.QtCore import QSettings
 
-    from core import limits
+    from core.base import limits
     from desktop.app import create_window
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

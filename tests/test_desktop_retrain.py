@@ -8,8 +8,8 @@ import os
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from core import library
-from core.paths import model_library_dir
+from core.base.paths import model_library_dir
+from core.personal import library
 from desktop.retrain_dialog import RetrainDialog, RetrainRequest
 
 WAIT = 120_000
@@ -100,7 +100,7 @@ def test_a_run_the_app_closed_on_is_offered_at_the_next_start_and_resumes(
     on from its checkpoint (--resume) instead of starting over, and the model lands."""
     from PySide6.QtCore import QSettings
 
-    from core.training_runs import checkpoint_step, interrupted_runs
+    from core.training.training_runs import checkpoint_step, interrupted_runs
     from desktop.app import create_window
     from desktop.retrain import Retrainer
 
@@ -133,7 +133,7 @@ def test_a_run_the_app_closed_on_is_offered_at_the_next_start_and_resumes(
 
 
 def test_an_interrupted_run_can_be_discarded_or_left_for_later(window, monkeypatch):
-    from core.training_runs import RunRecord, interrupted_runs, record_run
+    from core.training.training_runs import RunRecord, interrupted_runs, record_run
 
     out = library.start_run("crashed")
     record_run(out, RunRecord("crashed", "Training 'crashed'", "cluster 0", ["train"], 50))
@@ -172,7 +172,7 @@ def test_a_model_trained_on_the_whole_open_dataset_lands_in_the_library(window, 
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QInputDialog
 
-    from core.retrain_plan import DATASET_STEPS
+    from core.training.retrain_plan import DATASET_STEPS
 
     before = window.workspace
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("short (2,000 steps)", True))

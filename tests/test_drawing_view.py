@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
-from core.strokes import Drawing
+from core.drawings.strokes import Drawing
 from desktop.drawing_view import DrawingView
 
 

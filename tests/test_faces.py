@@ -7,8 +7,8 @@ from collections import Counter
 
 import numpy as np
 
-from core.cli import main
-from core.faces import EYES, HEADS, MOUTHS, NOSES, generate_faces
+from core.cli.main import main
+from core.drawings.faces import EYES, HEADS, MOUTHS, NOSES, generate_faces
 
 
 def test_same_seed_draws_the_same_faces_and_another_seed_does_not():
@@ -48,10 +48,10 @@ def test_faces_command_writes_collection_ndjson_with_labels(tmp_path):
 def test_the_real_hand_draws_the_same_faces_closer_to_how_people_draw_them():
     """`--hand real` keeps every face's features (same seed, same labels and strokes) and moves
     its simplified point count toward the real sample's: more points, as real hands leave."""
-    from core.faces import REAL_HAND
-    from core.formats import read_dataset
-    from core.resources import sample_faces_path
-    from core.strokes import canonical
+    from core.base.resources import sample_faces_path
+    from core.drawings.faces import REAL_HAND
+    from core.drawings.formats import read_dataset
+    from core.drawings.model_input import canonical
 
     default = generate_faces(300, seed=1)
     real_hand = generate_faces(300, seed=1, style=REAL_HAND)

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import BadFile
-from core.formats import read_dataset, write_bin, write_ndjson, write_npz
-from core.resources import sample_faces_path
-from core.strokes import Drawing
+from core.base.errors import BadFile
+from core.base.resources import sample_faces_path
+from core.drawings.formats import read_dataset, write_bin, write_ndjson, write_npz
+from core.drawings.strokes import Drawing
 
 
 def _faces(n: int = 5) -> list[Drawing]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from core.gc_pauses import freeze_long_lived
+from core.base.gc_pauses import freeze_long_lived
 
 
 def test_the_window_moves_what_it_loaded_out_of_the_collectors_sight(window):

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Slot
 
-from core.requests import Request
+from core.session.requests import Request
 from desktop.inference import InferenceService
 
 WAIT = 10_000

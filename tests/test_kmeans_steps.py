@@ -7,9 +7,9 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
-from core.kmeans_steps import CHUNK, SAMPLE, kmeans_stream
-from core.silhouette_steps import silhouette_stream
-from core.streams import run_to_end
+from core.base.streams import run_to_end
+from core.latent.kmeans_steps import CHUNK, SAMPLE, kmeans_stream
+from core.latent.silhouette_steps import silhouette_stream
 
 
 def blobs(n: int, k: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import indexing
-from core.errors import BadRequest
-from core.faces import generate_faces
-from core.formats import read_dataset
-from core.generate import average_z, cluster_z, complete, interpolate, sample_faces, slerp
-from core.indexing import build_index, cached_index
-from core.strokes import Drawing
+from core.base.errors import BadRequest
+from core.drawings.faces import generate_faces
+from core.drawings.formats import read_dataset
+from core.drawings.strokes import Drawing
+from core.latent import indexing
+from core.latent.generate import average_z, cluster_z, complete, interpolate, sample_faces, slerp
+from core.latent.indexing import build_index, cached_index
 
 
 def test_the_same_model_data_and_k_give_the_same_clusters_and_map(sketcher, faces_index):
@@ -134,7 +134,7 @@ def test_random_faces_like_the_dataset_are_drawn_from_where_its_faces_are(sketch
     """The encoder puts faces in a small part of the prior; random faces "like the dataset's"
     take z from the Gaussian of the dataset's own vectors, so they land among its faces where
     prior samples land far from every one."""
-    from core.generate import DATASET, PRIOR, gaussian_z, prior_z
+    from core.latent.generate import DATASET, PRIOR, gaussian_z, prior_z
 
     _, index = faces_index
     mean, chol = index.dataset_gaussian()
@@ -329,7 +329,7 @@ def test_a_dataset_of_one_face_still_makes_an_index(sketcher, faces_index):
 def test_the_umap_map_keeps_neighbours_and_places_new_faces_beside_their_own(
     sketcher, faces_index, tmp_path
 ):
-    from core.indexing import cached_index
+    from core.latent.indexing import cached_index
 
     drawings, pca_index = faces_index
     index = cached_index(sketcher, drawings, tmp_path, k=4, projection="umap")
@@ -349,7 +349,7 @@ def test_the_umap_map_keeps_neighbours_and_places_new_faces_beside_their_own(
 
 
 def test_asking_for_umap_without_umap_learn_says_how_to_get_it(monkeypatch, sketcher, faces_index):
-    from core import indexing, projections
+    from core.latent import indexing, projections
 
     monkeypatch.setattr(projections, "umap_available", lambda: False)
     with pytest.raises(BadRequest, match="pip install"):
@@ -362,8 +362,8 @@ def test_the_live_analysis_shows_its_first_points_early_then_the_same_face_whole
     """The window gets the cluster, the map place and the start of the reconstruction before
     the decoder ends: the first try's first points (with one try, the same face drawn on from
     them); the finished answer is exactly what `Sketcher.reconstruct` gives, the nearest try."""
-    from core.analysis import analyse_stream
-    from core.streams import collect
+    from core.base.streams import collect
+    from core.session.analysis import analyse_stream
 
     face = generate_faces(1, seed=31)[0]
     first_try = sketcher.reconstruct([face], tries=1)[0].points()
@@ -388,8 +388,8 @@ def test_the_live_analysis_carried_to_more_tries_is_the_analysis_of_all_of_them(
 ):
     """What the window shows a moment after pen-up: the same place, cluster and neighbours,
     the reconstruction now what `analyse` with all the tries gives, and it says how many."""
-    from core.analysis import analyse, more_tries_stream
-    from core.streams import collect
+    from core.base.streams import collect
+    from core.session.analysis import analyse, more_tries_stream
 
     face = generate_faces(1, seed=31)[0]
     index = faces_index[1]
@@ -408,8 +408,8 @@ def test_a_big_dataset_gives_a_first_look_then_the_same_index_as_the_command_lin
 ):
     """The window's load shows a random sample clustered on its own first; the whole index
     it ends with is the one `sketchbook index` builds."""
-    from core.streams import collect
-    from core.workspace import load_workspace, workspace_stream
+    from core.base.streams import collect
+    from core.latent.workspace import load_workspace, workspace_stream
 
     monkeypatch.setenv("SKETCHBOOK_HOME", str(tmp_path / "window"))
     looks, final = collect(workspace_stream(str(tiny_model), procedural_file, 3, preview=50))
@@ -428,9 +428,9 @@ def test_on_a_big_map_the_way_back_is_the_same_through_the_k_d_tree(monkeypatch)
     """From TREE_FROM faces the map's neighbours come from a k-d tree (fast enough to drag
     over 160,000 faces): the faces generated must be exactly those of the full scan, also
     after the person's own drawing joins the map."""
-    from core import latent
-    from core.indexing import index_from_vectors
-    from core.streams import run_to_end
+    from core.base.streams import run_to_end
+    from core.latent import index as latent
+    from core.latent.indexing import index_from_vectors
 
     rng = np.random.default_rng(4)
     mu = rng.normal(size=(latent.TREE_FROM + 500, 8)).astype(np.float32)

@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from core.space3d import Space3D
+from core.latent.space3d import Space3D
 
 WAIT = 60_000
 
@@ -30,7 +30,7 @@ def test_the_three_directions_are_those_of_most_spread():
 def test_without_opengl_the_view_says_so_and_the_window_goes_on(window, qtbot):
     from PySide6.QtWidgets import QLabel
 
-    from core.faces import generate_faces
+    from core.drawings.faces import generate_faces
     from desktop.replay import draw
 
     window.map_tabs.setCurrentWidget(window.space_3d)

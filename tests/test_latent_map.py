@@ -64,9 +64,9 @@ def test_shift_drag_pans_and_leaves_the_cross_alone(window):
 
 def synthetic_map(qtbot, n: int, k: int = 3):
     """A map of n faces in k far-apart blobs (no model needed: the map only draws an index)."""
-    from core.latent import LatentIndex
-    from core.packed import pack
-    from core.strokes import Drawing
+    from core.drawings.packed import pack
+    from core.drawings.strokes import Drawing
+    from core.latent.index import LatentIndex
     from desktop.latent_map import LatentMap
 
     rng = np.random.default_rng(0)
@@ -100,7 +100,7 @@ def synthetic_map(qtbot, n: int, k: int = 3):
 
 
 def test_a_big_dataset_reads_as_clusters_and_the_legend_hides_no_face(qtbot):
-    from core.palette import cluster_colour
+    from core.latent.palette import cluster_colour
 
     m, index = synthetic_map(qtbot, 30_000)
     assert m.density_mode and not m.scatters  # one image, not 30,000 dots

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from core import library
-from core.errors import BadRequest
+from core.base.errors import BadRequest
+from core.personal import library
 
 
 def trained_run(tiny_model, name: str):
@@ -67,7 +67,7 @@ def test_abandoned_runs_are_swept(tiny_model):
 def test_a_runs_last_checkpoint_beside_a_model_is_not_listed_as_one(tiny_model):
     """`sketchbook train --out LIBRARY/x.safetensors` leaves x.last.safetensors beside x (a
     loadable model since checkpoints became model files); the menu lists x only."""
-    from core.modelfile import load_model, save_model
+    from core.model.modelfile import load_model, save_model
 
     model, scale, data, info, _ = load_model(tiny_model)
     save_model(model, library.model_path("x"), scale, data, info)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.faces import generate_faces
-from core.metrics import chamfer, nearest_try, resample, self_retrieval
+from core.drawings.faces import generate_faces
+from core.drawings.metrics import chamfer, nearest_try, resample, self_retrieval
 
 
 def test_resampling_spreads_points_along_the_ink_in_a_unit_box():

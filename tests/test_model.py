@@ -12,12 +12,13 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from core.errors import BadDrawing, BadModel
-from core.faces import generate_faces
-from core.model import PRESETS, SketchRNN
-from core.modelfile import FORMAT, load_model, save_model
-from core.sketcher import Sketcher, model_sequence
-from core.strokes import Drawing
+from core.base.errors import BadDrawing, BadModel
+from core.drawings.faces import generate_faces
+from core.drawings.model_input import model_sequence
+from core.drawings.strokes import Drawing
+from core.model.modelfile import FORMAT, load_model, save_model
+from core.model.network import PRESETS, SketchRNN
+from core.model.sketcher import Sketcher
 
 
 def test_encode_gives_one_mu_and_sigma_per_drawing(sketcher: Sketcher):
@@ -49,7 +50,7 @@ def test_decoding_stops_at_the_end_token_or_the_length_limit(sketcher: Sketcher)
 def _likeliest(model, inputs: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The teacher-forced pass's likeliest offsets (the likeliest mixture's mean) and pen
     state at every step."""
-    from core.model import split_params
+    from core.model.network import split_params
 
     with torch.no_grad():
         params = model.decode_teacher_forced(inputs, z)
@@ -78,7 +79,7 @@ def _check_greedy_rows(model, z, primer, rows) -> int:
 def test_greedy_generation_is_the_teacher_forced_pass_step_for_step(sketcher: Sketcher):
     """The generation loop must use exactly the trained weights: greedily, each point it draws
     is the likeliest output of the fused LSTM that training uses, fed the points so far."""
-    from core.model import DecoderStepper
+    from core.model.network import DecoderStepper
 
     model = sketcher.model
     z = torch.randn(3, sketcher.config.z_size)
@@ -93,7 +94,7 @@ def test_a_completion_goes_on_from_the_strokes_as_the_teacher_forced_pass_would(
 ):
     """Completion feeds the drawn points through the fused LSTM, then generates: greedily,
     its points are the likeliest outputs given everything before them."""
-    from core.model import DecoderStepper
+    from core.model.network import DecoderStepper
 
     model = sketcher.model
     batch, _ = sketcher.batch(generate_faces(2, seed=4))
@@ -190,7 +191,7 @@ def test_a_face_depends_on_its_z_and_seed_not_on_the_rest_of_the_batch(sketcher:
 
 def test_a_reconstruction_is_never_much_longer_than_its_drawing(sketcher: Sketcher):
     """The live view never waits for a decoder that circles instead of ending."""
-    from core.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK
+    from core.model.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK
 
     faces = generate_faces(8, seed=77)
     batch = sketcher.reconstruct(faces, temperature=0.1)
@@ -216,10 +217,10 @@ def test_a_reconstruction_is_the_same_alone_as_beside_a_longer_face(sketcher: Sk
 
 def test_a_reconstruction_is_the_try_nearest_its_drawing(sketcher: Sketcher):
     """Several decodes of one z differ; the face shown is the one most like the drawing
-    (`core.metrics.nearest_try`), so it is never further from it than the model's first try,
+    (`core.drawings.metrics.nearest_try`), so it is never further from it than the model's first try,
     which is one of the tries, unless the first try never ended and the shown one did."""
-    from core.metrics import chamfer, resample
-    from core.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK
+    from core.drawings.metrics import chamfer, resample
+    from core.model.sketcher import RECON_LENGTH_FACTOR, RECON_LENGTH_SLACK
 
     faces = generate_faces(8, seed=8)
     most, slack = sketcher.config.max_len, RECON_LENGTH_SLACK
@@ -247,7 +248,7 @@ def test_a_streamed_reconstruction_of_several_tries_starts_with_the_first_try(
 ):
     """The live view draws the first points before the tries are compared: the first try's,
     exactly as a one-try reconstruction starts; the stream's end is `reconstruct`'s answer."""
-    from core.streams import collect
+    from core.base.streams import collect
 
     faces = generate_faces(3, seed=12)
     mu, limits = sketcher.encode_for_reconstruction(faces)
@@ -266,7 +267,7 @@ def test_more_tries_decoded_later_give_exactly_the_answer_of_all_tries_at_once(
     """The window shows the nearest of 16 tries at pen-up and carries on to 64 while the pen
     rests. The face it ends on must be the one `reconstruct(tries=64)` gives (what every
     benchmark scores): a try's random numbers may not depend on how many tries there are."""
-    from core.streams import run_to_end
+    from core.base.streams import run_to_end
 
     faces = generate_faces(4, seed=12)
     mu, limits = sketcher.encode_for_reconstruction(faces)
@@ -288,7 +289,7 @@ def test_a_streamed_reconstruction_starts_early_can_stop_and_ends_as_the_plain_o
 ):
     """A live view gets the first points before the decoder ends and may stop between chunks
     (a newer drawing waits); read to the end, the stream gives exactly `reconstruct`'s faces."""
-    from core.model import FIRST_CHUNK
+    from core.model.network import FIRST_CHUNK
 
     faces = generate_faces(2, seed=5)
     plain = sketcher.reconstruct(faces, temperature=0.2, seed=4)
@@ -385,7 +386,7 @@ def test_a_model_whose_weights_change_draws_with_the_new_weights(tiny_model):
 def test_the_face_at_rest_is_the_try_the_model_puts_back_nearest_its_place(sketcher: Sketcher):
     """Where the map cursor rests, the face shown is the one of several tries whose encoding
     lands nearest that place's z; the first try is the face shown while the cursor moves."""
-    from core.rest_face import faces_at_rest
+    from core.latent.rest_face import faces_at_rest
 
     z = np.random.default_rng(3).normal(size=(3, sketcher.config.z_size)).astype(np.float32)
     tries = sketcher.decode_tries(z, 6, temperature=0.4, seed=2)

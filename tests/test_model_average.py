@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import torch
 
-from core.cli import main
-from core.model import PRESETS, SketchRNN
-from core.modelfile import load_model, save_model
+from core.cli.main import main
+from core.model.modelfile import load_model, save_model
+from core.model.network import PRESETS, SketchRNN
 
 
 def _shifted(tiny_model, tmp_path, by: float, scale: float | None = None):

@@ -15,11 +15,11 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from core.atomic import remove_stale_temps
-from core.autosave import autosave_path, load_autosave, save_autosave
-from core.collection import load_collection
-from core.faces import generate_faces
-from core.strokes import Drawing
+from core.base.atomic import remove_stale_temps
+from core.drawings.faces import generate_faces
+from core.drawings.strokes import Drawing
+from core.personal.autosave import autosave_path, load_autosave, save_autosave
+from core.personal.collection import load_collection
 from desktop.app import create_window
 from desktop.replay import draw
 
@@ -31,7 +31,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from core.faces import generate_faces
+from core.drawings.faces import generate_faces
 from desktop.app import create_window
 from desktop.replay import draw
 w = create_window(model=sys.argv[1], settings=QSettings(sys.argv[2], QSettings.Format.IniFormat))
@@ -132,10 +132,10 @@ def test_a_damaged_autosave_is_set_aside_not_trusted():
 
 WRITE_FOREVER = """
 import sys
-from core.faces import generate_faces
-from core.collection import save_to_collection
-from core.atomic import remove_stale_temps
-from core.autosave import save_autosave
+from core.drawings.faces import generate_faces
+from core.personal.collection import save_to_collection
+from core.base.atomic import remove_stale_temps
+from core.personal.autosave import save_autosave
 faces = generate_faces(40, seed=1)
 print("writing", flush=True)
 i = 0

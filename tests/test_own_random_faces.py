@@ -11,11 +11,11 @@ import sys
 import numpy as np
 import pytest
 
-from core.errors import BadRequest
-from core.formats import read_dataset
-from core.generate import DATASET, MODEL, PRIOR, sample_faces, source_caption
-from core.sampling_gaussian import SamplingGaussian
-from core.sketcher import Sketcher
+from core.base.errors import BadRequest
+from core.drawings.formats import read_dataset
+from core.latent.generate import DATASET, MODEL, PRIOR, sample_faces, source_caption
+from core.model.sketcher import Sketcher
+from core.training.own_gaussian import gaussian_of
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -47,7 +47,7 @@ def test_a_stored_gaussian_is_the_one_its_random_faces_come_from(model_with_own_
     path, few = model_with_own_faces
     sketcher = Sketcher.load(path)
     mu = sketcher.encode_many([d for d in read_dataset(few).drawings() if not d.is_empty])
-    fitted = SamplingGaussian.fit(mu)
+    fitted = gaussian_of(mu)
     np.testing.assert_allclose(sketcher.gaussian.mean, fitted.mean, atol=1e-5)
     np.testing.assert_allclose(sketcher.gaussian.chol, fitted.chol, atol=1e-5)
     assert sketcher.info["sampling"] == {"fitted_on": "few.ndjson"}
@@ -86,7 +86,7 @@ def test_sampling_settings_out_of_range_are_refused(sketcher, bad):
 
 
 def test_the_shipped_model_samples_like_its_real_training_faces():
-    from core.resources import sample_faces_path
+    from core.base.resources import sample_faces_path
 
     shipped = Sketcher.load("default")
     assert shipped.gaussian is not None
@@ -100,8 +100,8 @@ def test_a_cluster_retrain_stores_its_recentred_prior_and_says_which_cluster(
     """After "Retrain on cluster K", the default random faces are the re-centred prior's: the
     faces the retrain chose for landing in K, not the open dataset's, which span every
     cluster."""
-    from core.retrain_plan import retrain_arguments
-    from core.workspace import load_workspace
+    from core.latent.workspace import load_workspace
+    from core.training.retrain_plan import retrain_arguments
 
     out = tmp_path / "cluster.safetensors"
     args = retrain_arguments(str(tiny_model), str(procedural_file), 1, 3, out, steps=4)

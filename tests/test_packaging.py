@@ -50,8 +50,8 @@ def test_an_installed_wheel_finds_its_resources_outside_the_checkout(tmp_path: P
         timeout=300,
     )
     probe = (
-        "import core, sys; from core.resources import default_model_path, sample_faces_path;"
-        "from core.formats import read_dataset; from core.sketcher import Sketcher;"
+        "import core, sys; from core.base.resources import default_model_path, sample_faces_path;"
+        "from core.drawings.formats import read_dataset; from core.model.sketcher import Sketcher;"
         f"assert core.__file__.startswith({str(site)!r}), core.__file__;"
         "assert default_model_path().exists() and sample_faces_path().exists();"
         "print(len(read_dataset(sample_faces_path())), Sketcher.load().config.z_size)"

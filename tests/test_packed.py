@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.faces import generate_faces
-from core.formats import read_dataset
-from core.ndjson_reader import Skipped, read_chunks
-from core.packed import PackedDrawings, canonical_packed, concat, pack
-from core.resources import sample_faces_path
-from core.strokes import Drawing, canonical
+from core.base.resources import sample_faces_path
+from core.drawings.faces import generate_faces
+from core.drawings.formats import read_dataset
+from core.drawings.model_input import canonical, canonical_pack
+from core.drawings.ndjson_reader import Skipped, read_chunks
+from core.drawings.packed import PackedDrawings, concat, pack
+from core.drawings.strokes import Drawing
 
 
 def same_drawing(a: Drawing, b: Drawing) -> bool:
@@ -59,7 +60,7 @@ def test_a_saved_pack_reads_back_and_a_damaged_one_is_refused():
 def test_whole_set_simplification_keeps_exactly_what_one_drawing_at_a_time_keeps():
     drawings = list(read_dataset(sample_faces_path()).drawings()) + generate_faces(200, seed=9)
     drawings = [d for d in drawings if not d.is_empty]
-    at_once = canonical_packed(pack(drawings))
+    at_once = canonical_pack(pack(drawings))
     assert all(same_drawing(at_once[i], canonical(d)) for i, d in enumerate(drawings))
 
 
@@ -120,7 +121,7 @@ def test_a_real_quickdraw_file_reads_the_same_through_the_bulk_reader(tmp_path: 
 
 
 def test_a_line_longer_than_any_drawing_is_skipped_and_the_rest_kept(tmp_path: Path, monkeypatch):
-    import core.ndjson_reader as reader
+    import core.drawings.ndjson_reader as reader
 
     monkeypatch.setattr(reader, "MAX_LINE_BYTES", 200)
     good = '{"key_id":"k","drawing":[[[1,2],[3,4]]]}'
@@ -156,8 +157,8 @@ def test_training_data_from_a_packed_file_is_what_the_drawing_by_drawing_path_gi
 ):
     """A 160,000-face file becomes training data in seconds; the same sequences, the same
     held-back slice as building it a drawing at a time."""
-    from core.batching import to_sequences, train_valid_split
-    from core.formats import Dataset, write_ndjson
+    from core.drawings.formats import Dataset, write_ndjson
+    from core.training.batching import to_sequences, train_valid_split
 
     path = tmp_path / "faces.ndjson"
     write_ndjson(generate_faces(300, seed=8), path)

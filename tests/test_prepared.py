@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import core.prepared as prepared_module
-from core.errors import BadFile
-from core.faces import generate_faces
-from core.formats import read_dataset, write_ndjson
-from core.prepared import prepare_file
-from core.strokes import canonical
+import core.latent.prepared as prepared_module
+from core.base.errors import BadFile
+from core.drawings.faces import generate_faces
+from core.drawings.formats import read_dataset, write_ndjson
+from core.drawings.model_input import canonical
+from core.latent.prepared import prepare_file
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_an_index_already_cached_answers_without_loading_torch(tmp_path: Path, f
     env = {**os.environ, "SKETCHBOOK_HOME": str(tmp_path / "home")}
     args = ["index", "--data", str(faces_file), "--clusters", "3", "--json"]
     probe = (
-        "import sys, json; from core.cli import main; code = main(sys.argv[1:]); "
+        "import sys, json; from core.cli.main import main; code = main(sys.argv[1:]); "
         "print(json.dumps({'torch': 'torch' in sys.modules, 'code': code}))"
     )
     runs = [

@@ -12,11 +12,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from core.errors import BadRequest
-from core.jobs import LatestQueue
-from core.requests import Complete, ReconstructFace, Request
-from core.session import DRAWING, SELECTED, End, Session
-from core.strokes import Drawing
+from core.base.errors import BadRequest
+from core.drawings.strokes import Drawing
+from core.session.jobs import LatestQueue
+from core.session.requests import Complete, ReconstructFace, Request
+from core.session.state import DRAWING, SELECTED, End, Session
 
 
 def workspace(keys: list[str], path: str = "faces.ndjson", k: int = 2):
@@ -87,7 +87,7 @@ def test_answers_never_go_backwards_and_an_early_one_is_followed_by_its_own_end(
 
 
 def test_a_cleared_drawing_or_another_workspace_drops_the_analyses_on_their_way():
-    from core.requests import Analyse
+    from core.session.requests import Analyse
 
     session = Session()
     first = workspace(["a", "b"])
@@ -105,8 +105,8 @@ def test_a_cleared_drawing_or_another_workspace_drops_the_analyses_on_their_way(
 def test_more_tries_reach_the_screen_only_while_their_analysis_is_the_one_shown():
     """The rest of the tries arrive a moment after pen-up; if the person drew on meanwhile,
     the better face of the old drawing must not replace the new drawing's."""
-    from core.analysis import Analysis
-    from core.requests import MoreTries
+    from core.session.analysis import Analysis
+    from core.session.requests import MoreTries
 
     session, ws = Session(), workspace(["a", "b"])
     session.set_workspace(ws)

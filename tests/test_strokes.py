@@ -7,14 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.errors import BadDrawing
-from core.strokes import (
+from core.base.errors import BadDrawing
+from core.drawings.strokes import (
     Drawing,
-    canonical,
     from_stroke3,
     normalize,
     pad_stroke5,
-    rdp,
     stroke3_to_stroke5,
     stroke5_to_stroke3,
     to_stroke3,
@@ -52,30 +50,6 @@ def test_normalize_fits_the_longer_side_into_0_255_and_keeps_aspect(d: Drawing):
     assert max(nx1, ny1) == pytest.approx(255, abs=1e-2) or (x1 == x0 and y1 == y0)
     if x1 > x0 and y1 > y0:
         assert (nx1 / ny1) == pytest.approx((x1 - x0) / (y1 - y0), rel=1e-3)
-
-
-def test_rdp_drops_points_on_a_straight_line_and_keeps_the_corner():
-    line = np.array([[0, 0], [1, 0.1], [2, 0], [3, -0.1], [4, 0], [4, 4]], np.float32)
-    out = rdp(line, 2.0)
-    np.testing.assert_array_equal(out, [[0, 0], [4, 0], [4, 4]])
-
-
-def test_rdp_handles_a_100k_point_stroke_without_recursing():
-    t = np.linspace(0, 40 * np.pi, 100_000)
-    spiral = np.stack([t * np.cos(t), t * np.sin(t)], 1).astype(np.float32)
-    out = rdp(spiral, 2.0)
-    assert 100 < len(out) < 100_000
-    np.testing.assert_array_equal(out[0], spiral[0])
-    np.testing.assert_array_equal(out[-1], spiral[-1])
-
-
-def test_canonical_form_is_what_quickdraw_did_fit_then_simplify():
-    circle = (
-        np.stack([np.cos(np.linspace(0, 6.28, 500)), np.sin(np.linspace(0, 6.28, 500))], 1) * 1000
-    )
-    d = canonical(Drawing([circle]))
-    assert d.num_points < 60
-    assert max(d.bbox()[2:]) == pytest.approx(255, abs=0.5)
 
 
 def test_batch_starts_with_the_start_token_and_pads_with_end_tokens():

@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from core.faces import generate_faces
+from core.drawings.faces import generate_faces
 from desktop.keep import KeepAction
 from desktop.replay import draw
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.cli import main
-from core.errors import BadFile, BadRequest
-from core.faces import generate_faces
-from core.favourites import Favourites
-from core.formats import read_dataset
-from core.thoughts import arithmetic_face, arithmetic_z, average_face
+from core.base.errors import BadFile, BadRequest
+from core.cli.main import main
+from core.drawings.faces import generate_faces
+from core.drawings.formats import read_dataset
+from core.latent.thoughts import arithmetic_face, arithmetic_z, average_face
+from core.personal.favourites import Favourites
 
 
 def test_the_average_of_one_face_is_that_vector_decoded_and_members_come_most_typical_first(

@@ -14,13 +14,13 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from core.batching import build_train_data
-from core.errors import BadRequest
-from core.formats import read_dataset
-from core.model import PRESETS
-from core.modelfile import load_model
-from core.train import TrainSettings, train
-from core.train_data import TrainData
+from core.base.errors import BadRequest
+from core.drawings.formats import read_dataset
+from core.model.modelfile import load_model
+from core.model.network import PRESETS
+from core.training.batching import build_train_data
+from core.training.train import TrainSettings, train
+from core.training.train_data import TrainData
 
 TINY = PRESETS["tiny"]
 
@@ -214,7 +214,7 @@ def test_cli_json_progress_is_one_object_per_line(procedural_file, tmp_path):
     )
     assert events[-1]["event"] == "done" and math.isfinite(events[-1]["best"])
     assert out.exists() and out.with_suffix("").with_name("cli.state.json").exists()
-    from core.sketcher import Sketcher
+    from core.model.sketcher import Sketcher
 
     config = Sketcher.load(out).config  # the training choices travel in the file
     assert config.kl_tolerance == pytest.approx(0.45)
@@ -251,8 +251,8 @@ def test_decoder_input_dropout_blanks_inputs_only_while_training():
     evaluation and every decode see the drawing as it is (unchanged)."""
     import dataclasses
 
-    from core.model import PRESETS, SketchRNN
-    from core.strokes import pad_stroke5
+    from core.drawings.strokes import pad_stroke5
+    from core.model.network import PRESETS, SketchRNN
 
     rng = np.random.default_rng(0)
     seqs = [np.c_[rng.normal(0, 1, (30, 2)), np.eye(3)[[0] * 29 + [1]]].astype(np.float32)]
@@ -280,8 +280,8 @@ def test_own_inputs_feed_the_decoder_its_own_guesses_only_while_training(monkeyp
     pass; the rest are the drawing's. Evaluation sees the drawing alone, in one pass."""
     import dataclasses
 
-    from core.model import PRESETS, SketchRNN, greedy_points
-    from core.strokes import pad_stroke5
+    from core.drawings.strokes import pad_stroke5
+    from core.model.network import PRESETS, SketchRNN, greedy_points
 
     rng = np.random.default_rng(0)
     seqs = [
@@ -370,10 +370,10 @@ def test_torchrun_trains_one_shared_model_on_two_processes(procedural_file, tmp_
 def test_training_on_one_cluster_uses_only_its_drawings_and_says_so(
     tiny_model, procedural_file, tmp_path
 ):
-    from core.indexing import build_index
-    from core.modelfile import load_model
-    from core.sketcher import Sketcher
-    from core.specialise import SPREADS
+    from core.latent.indexing import build_index
+    from core.model.modelfile import load_model
+    from core.model.sketcher import Sketcher
+    from core.training.specialise import SPREADS
 
     out = tmp_path / "cluster.safetensors"
     cmd = [
@@ -441,9 +441,9 @@ def test_a_cluster_too_small_to_train_on_is_refused_with_its_size(
 
 def test_recentring_makes_the_cluster_the_new_prior(tiny_model, faces_index):
     """The re-centred model's random faces are exactly the base model's faces of that cluster."""
-    from core.faces import generate_faces
-    from core.sketcher import Sketcher
-    from core.specialise import recentre
+    from core.drawings.faces import generate_faces
+    from core.model.sketcher import Sketcher
+    from core.training.specialise import recentre
 
     base, moved = Sketcher.load(tiny_model), Sketcher.load(tiny_model)
     index = faces_index[1]
@@ -483,7 +483,7 @@ def test_a_run_killed_with_sigkill_resumes_losing_at_most_one_checkpoint(procedu
     resumed = next(e for e in events if e["event"] == "resumed")["step"]
     assert last_seen - 20 <= resumed <= last_seen, "at most one checkpoint interval lost"
     assert events[-1]["event"] == "done" and events[-1]["step"] == 120
-    from core.modelfile import load_model
+    from core.model.modelfile import load_model
 
     load_model(out)  # the model written is whole
 
@@ -491,10 +491,10 @@ def test_a_run_killed_with_sigkill_resumes_losing_at_most_one_checkpoint(procedu
 def test_training_on_favourites_recentres_on_all_of_them(tiny_model, tmp_path):
     """ "Train on my favourites": the favourites file is its own one-cluster dataset, so the
     retrain path re-centres on the Gaussian of all of them and fine-tunes on them."""
-    from core.faces import generate_faces
-    from core.favourites import Favourites
-    from core.modelfile import load_model
-    from core.retrain_plan import MIN_CLUSTER_DRAWINGS, retrain_arguments
+    from core.drawings.faces import generate_faces
+    from core.model.modelfile import load_model
+    from core.personal.favourites import Favourites
+    from core.training.retrain_plan import MIN_CLUSTER_DRAWINGS, retrain_arguments
 
     shelf = Favourites(tmp_path / "favourites.ndjson")
     for face in generate_faces(MIN_CLUSTER_DRAWINGS + 3, seed=80):
@@ -517,8 +517,8 @@ def test_training_on_favourites_recentres_on_all_of_them(tiny_model, tmp_path):
 def test_the_apps_own_training_runs_only_on_cpu_time_the_window_leaves():
     code = (
         "import os\n"
-        "from core.processes import give_way\n"
-        "from core.retrain_plan import background_arguments\n"
+        "from core.base.processes import give_way\n"
+        "from core.training.retrain_plan import background_arguments\n"
         "args = background_arguments()\n"
         "give_way(int(args[args.index('--nice') + 1]), '--idle' in args)\n"
         "print(os.sched_getscheduler(0) == os.SCHED_IDLE, os.nice(0))\n"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.requests import WALK_TEMPERATURE
-from core.session import Session
-from core.strokes import Drawing
-from core.walk_ahead import AHEAD, FRAME_S, WalkAhead
+from core.drawings.strokes import Drawing
+from core.latent.walk_ahead import AHEAD, FRAME_S, WalkAhead
+from core.session.requests import WALK_TEMPERATURE
+from core.session.state import Session
 
 
 class Clock:

@@ -1,1 +1,0 @@
-"""The CLI's subcommands, one module per family; each exposes `add(subparsers)`."""
