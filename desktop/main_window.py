@@ -62,7 +62,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Latent Sketchbook")
         self.prefs = Preferences(settings)
         self.session = Session()
-        self._closed = False
         self._sample_after_load = False  # a freshly trained model shows its random faces
         self.service = InferenceService(self)
         self.service.early.connect(lambda i, r, a: self.session.deliver(i, r, a, early=True))
@@ -103,7 +102,7 @@ class MainWindow(QMainWindow):
         return self.session.analysis
 
     def _start(self) -> None:
-        if self._closed:
+        if self.loader.closed:
             return  # closed before it started: nothing to restore, load or offer
         from core.base.atomic import remove_stale_temps
         from core.base.paths import data_dir, model_library_dir
@@ -341,7 +340,7 @@ class MainWindow(QMainWindow):
         if not self.retrainer.may_close():
             event.ignore()
             return
-        self._closed = self.loader.closed = True
+        self.loader.closed = True
         self._save_settings()
         self.service.stop()
         error = self.autosaver.finish(self.canvas.drawing(include_current=False))

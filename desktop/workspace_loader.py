@@ -37,10 +37,9 @@ class WorkspaceLoader(QObject):
         drawing_waits: Callable[[], None],
     ) -> None:
         super().__init__(parent)
-        self.parent_widget = parent
         self.session, self.service, self.prefs, self.status = session, service, prefs, status
         self.drawing_waits = drawing_waits  # analyse the canvas' drawing under the new model
-        self.closed = False
+        self.closed = False  # the window closed: a start-up load scheduled before is dropped
         self.recent_menu = QMenu("Open recent", parent)
 
     def listen(self) -> None:
@@ -72,14 +71,14 @@ class WorkspaceLoader(QObject):
         return str(ws.data_path) if ws else None
 
     def open_dataset(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open a dataset", "", DATA_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.parent(), "Open a dataset", "", DATA_FILTER)
         if path:
             self.prefs.remember("data", path)
             self.refresh_recent()
             self.load(None, path, keep_model=True)
 
     def open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open a model", "", MODEL_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.parent(), "Open a model", "", MODEL_FILTER)
         if path:
             self.load(path, self.data_path())
 
@@ -108,7 +107,7 @@ class WorkspaceLoader(QObject):
         path = collection_path()
         if not path.exists():
             QMessageBox.information(
-                self.parent_widget,
+                self.parent(),
                 "Your collection",
                 "Your collection is empty: save a drawing first (Ctrl+S).",
             )
@@ -174,4 +173,4 @@ class WorkspaceLoader(QObject):
             return
         if ws is None:
             self.status.model.setText("model: not loaded")
-        QMessageBox.warning(self.parent_widget, "Could not open", message)
+        QMessageBox.warning(self.parent(), "Could not open", message)
