@@ -9,7 +9,7 @@ second while dragging the map cursor; the longest event-loop stall while the mod
 (a 5 ms QTimer heartbeat); and the time from launch to the window shown.
 
     python -m benchmarks.app_speed [--faces 30] [--data FILE [--clusters 8]] [--while-training]
-        [--tries N] [--json]
+        [--tries N] [--pick model|drawing] [--json]
 
 --while-training measures the same with the app's own retrain running in the background (its
 child process, as Model > Retrain starts it: one core fewer, nice 10), started once the window
@@ -137,10 +137,11 @@ def run(
     clusters: int = 8,
     while_training: bool = False,
     tries: int | None = None,
+    pick: str | None = None,
 ) -> dict:
     """`data`: open this file instead of the shipped faces (its index cached beforehand, so
-    the figures are about using a big map, not building it). `tries`: Model > Reconstruction
-    set to this many (default: the app's)."""
+    the figures are about using a big map, not building it). `tries`, `pick`: Model >
+    Reconstruction set to this many, chosen so (default: the app's)."""
     from core.base.resources import sample_faces_path
     from core.drawings.formats import read_dataset
     from desktop.app import create_window
@@ -157,6 +158,8 @@ def run(
         settings.setValue("clusters", str(clusters))
     if tries is not None:
         settings.setValue("tries", str(tries))
+    if pick is not None:
+        settings.setValue("pick", pick)
     window = create_window(data=data, settings=settings)
     window.resize(1320, 900)
     window.show()
@@ -237,6 +240,7 @@ def run(
     results["pen_up_to_all_tries_median_ms"] = round(float(np.median(all_tries)), 1)
     results["pen_up_to_all_tries_p95_ms"] = round(float(np.percentile(all_tries, 95)), 1)
     results["tries"] = window.prefs.tries
+    results["pick"] = window.prefs.pick
     results["pen_ups_measured"] = len(lat)
     trace.stop()
     results["pen_up_breakdown_ms"] = breakdown_table(breakdowns)
@@ -378,9 +382,12 @@ def main() -> None:
         default=None,
         help="reconstructions from this many decodes (1/4/8/16/32/64)",
     )
+    parser.add_argument(
+        "--pick", choices=("model", "drawing"), default=None, help="who picks the try shown"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = run(args.faces, args.data, args.clusters, args.while_training, args.tries)
+    results = run(args.faces, args.data, args.clusters, args.while_training, args.tries, args.pick)
     if args.json:
         print(json.dumps(results))
         return

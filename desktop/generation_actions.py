@@ -41,7 +41,9 @@ class GenerationActions(QObject):
         if w.workspace is None:
             return
         w.session.select_face(position)
-        w.service.submit(requests.ReconstructFace(w.workspace, position, w.prefs.tries))
+        w.service.submit(
+            requests.ReconstructFace(w.workspace, position, w.prefs.tries, w.prefs.pick)
+        )
 
     def interpolate(self, a: End, b: End, steps: int) -> None:
         w = self.window

@@ -13,9 +13,14 @@ from core.session import requests
 from desktop.preferences import LIVE_MS
 
 
-def reconstruction_title(tries: int) -> str:
+def reconstruction_title(tries: int, pick: str) -> str:
     """The reconstruction box's title: it says how the face shown was chosen."""
-    how = "its first try" if tries == 1 else f"the closest of {tries} tries"
+    if tries == 1:
+        how = "its first try"
+    elif pick == "drawing":
+        how = f"the closest of {tries} tries to the drawing"
+    else:
+        how = f"its own pick of {tries} tries"
     return f"The model's reconstruction: {how}"
 
 
@@ -54,14 +59,21 @@ class LiveAnalysis(QObject):
         drawing = w.canvas.drawing()
         w.session.drawing = drawing
         trace.mark("gui: submitted")
-        tries = min(w.prefs.tries, FIRST_TRIES)
-        w.service.submit(requests.Analyse(w.workspace, drawing, w.session.drawing_epoch, tries))
+        tries, epoch = min(w.prefs.tries, FIRST_TRIES), w.session.drawing_epoch
+        w.service.submit(requests.Analyse(w.workspace, drawing, epoch, tries, w.prefs.pick))
 
     def set_tries(self, value: str) -> None:
         """Model > Reconstruction: remembered, and the drawing is redrawn at once."""
         w = self.window
         w.prefs.set("tries", value)
-        w.recon_box.setTitle(reconstruction_title(w.prefs.tries))
+        w.recon_box.setTitle(reconstruction_title(w.prefs.tries, w.prefs.pick))
+        self.analyse_now()
+
+    def set_pick(self, value: str) -> None:
+        """Model > Reconstruction, who chooses: remembered, and the drawing is redrawn at once."""
+        w = self.window
+        w.prefs.set("pick", value)
+        w.recon_box.setTitle(reconstruction_title(w.prefs.tries, w.prefs.pick))
         self.analyse_now()
 
     def _finished(self, analysis) -> None:
@@ -70,7 +82,7 @@ class LiveAnalysis(QObject):
         Only for the newest analysis asked: a live one of the stroke, answered just after the
         pen went up, would otherwise take the waiting pen-up analysis's place in the queue."""
         w = self.window
-        w.recon_box.setTitle(reconstruction_title(analysis.tries))
+        w.recon_box.setTitle(reconstruction_title(analysis.tries, analysis.pick))
         newest = w.service.queue.latest.get("analyse") == w.session.shown("analyse")
         if analysis.tries < w.prefs.tries and not w.canvas.current and newest:
             w.service.submit(requests.MoreTries(w.workspace, analysis, w.prefs.tries))
@@ -79,5 +91,5 @@ class LiveAnalysis(QObject):
     def _improved(self, analysis) -> None:
         w = self.window
         w.reconstruction.extend_drawing(analysis.reconstruction)
-        w.recon_box.setTitle(reconstruction_title(analysis.tries))
+        w.recon_box.setTitle(reconstruction_title(analysis.tries, analysis.pick))
         w.reconstructionImproved.emit()

@@ -135,7 +135,9 @@ class MainWindow(QMainWindow):
         self.reconstruction.setObjectName("reconstructionView")
         self.reconstruction.setAccessibleName("The model's reconstruction of your drawing")
         self.reconstruction.setMinimumSize(220, 220)
-        recon_box = self.recon_box = QGroupBox(reconstruction_title(self.prefs.tries))
+        recon_box = self.recon_box = QGroupBox(
+            reconstruction_title(self.prefs.tries, self.prefs.pick)
+        )
         QVBoxLayout(recon_box).addWidget(self.reconstruction)
         self.cluster_panel = ClusterPanel()
         self.cluster_panel.neighbourClicked.connect(self.generate.show_dataset_face)

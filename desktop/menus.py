@@ -151,10 +151,20 @@ def _map_menus(w: MenuOwner) -> None:
         w.loader.set_clusters,
         "clusters",
     )
+    reconstruction = w.model_menu.addMenu("Reconstruction")
     fill_choice_menu(
-        w.model_menu.addMenu("Reconstruction"),
+        reconstruction,
+        [("model", "The model's own pick (the try it encodes nearest z)")]
+        + [("drawing", "Closest to my drawing (chosen with the drawing in hand)")],
+        w.prefs.pick,
+        w.live.set_pick,
+        "pick",
+    )
+    reconstruction.addSeparator()
+    fill_choice_menu(
+        reconstruction,
         [("1", "The model's first try")]
-        + [(str(t), f"Closest to the drawing of {t} tries") for t in TRIES_OFFERED if t > 1],
+        + [(str(t), f"Of {t} tries") for t in TRIES_OFFERED if t > 1],
         str(w.prefs.tries),
         w.live.set_tries,
         "tries",

@@ -49,6 +49,14 @@ class Preferences:
         chosen = str(self.settings.value("tries", DEFAULT_TRIES))
         return int(chosen) if chosen in {str(t) for t in TRIES_OFFERED} else DEFAULT_TRIES
 
+    @property
+    def pick(self) -> str:
+        """Who chooses the try shown (Model > Reconstruction): the model (default) or the drawing."""
+        from core.drawings.metrics import DEFAULT_PICK, PICKS
+
+        chosen = str(self.settings.value("pick", DEFAULT_PICK))
+        return chosen if chosen in PICKS else DEFAULT_PICK
+
     def recent(self, kind: str) -> list[str]:
         return list(self.settings.value(f"recent_{kind}") or [])
 

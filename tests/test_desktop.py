@@ -313,8 +313,9 @@ def test_the_chosen_number_of_clusters_is_used_remembered_and_kept_for_a_new_mod
 def test_the_reconstruction_is_chosen_from_the_tries_the_person_picked_and_remembered(
     window, qtbot, tiny_model, procedural_file
 ):
-    """Model > Reconstruction: the model's first try, or the closest of several; the drawing
-    is redrawn at once and the choice is kept for the next start."""
+    """Model > Reconstruction: by default the model's own pick of its tries (the drawing's
+    pixels never consulted), or the closest to the drawing; the model's first try, or one of
+    several. The drawing is redrawn at once and the choice is kept for the next start."""
     from PySide6.QtGui import QAction
 
     from core.drawings.metrics import DEFAULT_TRIES, FIRST_TRIES
@@ -327,13 +328,14 @@ def test_the_reconstruction_is_chosen_from_the_tries_the_person_picked_and_remem
     qtbot.waitUntil(lambda: window.service.is_idle(), timeout=WAIT)
     sketcher, drawing = window.workspace.sketcher, window.session.drawing
     assert window.findChild(QAction, f"tries_{DEFAULT_TRIES}").isChecked()
-    # at pen-up the nearest of the first sixteen tries, then of all of them
+    assert window.findChild(QAction, "pick_model").isChecked()
+    # at pen-up the model's pick of the first sixteen tries, then of all of them
     pen_up = finished[-1]
     assert pen_up.tries == FIRST_TRIES < DEFAULT_TRIES and pen_up.drawing is drawing
-    first_tries = sketcher.reconstruct([drawing], tries=FIRST_TRIES)[0]
+    first_tries = sketcher.reconstruct([drawing], tries=FIRST_TRIES, pick="model")[0]
     np.testing.assert_allclose(pen_up.reconstruction.points(), first_tries.points(), atol=1e-4)
     assert window.last_analysis.tries == DEFAULT_TRIES
-    assert window.recon_box.title().endswith(f"the closest of {DEFAULT_TRIES} tries")
+    assert window.recon_box.title().endswith(f"its own pick of {DEFAULT_TRIES} tries")
 
     def shown_is(expected) -> bool:
         shown = window.reconstruction.drawing
@@ -341,20 +343,25 @@ def test_the_reconstruction_is_chosen_from_the_tries_the_person_picked_and_remem
             return False
         return np.allclose(shown.points(), expected.points(), atol=1e-4)
 
-    assert shown_is(sketcher.reconstruct([drawing])[0]), "the app shows what reconstruct gives"
+    assert shown_is(sketcher.reconstruct([drawing], pick="model")[0]), "what reconstruct gives"
+    window.findChild(QAction, "pick_drawing").trigger()
+    closest = sketcher.reconstruct([drawing], pick="drawing")[0]
+    qtbot.waitUntil(lambda: shown_is(closest), timeout=WAIT)
+    assert window.recon_box.title().endswith(f"the closest of {DEFAULT_TRIES} tries to the drawing")
     for tries in (1, 4):
-        expected = sketcher.reconstruct([drawing], tries=tries)[0]
+        expected = sketcher.reconstruct([drawing], tries=tries, pick="drawing")[0]
         assert not shown_is(expected), "this face's nearest try is not its first"
         window.findChild(QAction, f"tries_{tries}").trigger()
         qtbot.waitUntil(lambda e=expected: shown_is(e), timeout=WAIT)
-        said = "its first try" if tries == 1 else f"the closest of {tries} tries"
+        said = "its first try" if tries == 1 else f"the closest of {tries} tries to the drawing"
         assert window.recon_box.title().endswith(said)
-    assert window.prefs.value("tries") == "4"
+    assert window.prefs.value("tries") == "4" and window.prefs.value("pick") == "drawing"
     again = create_window(
         model=str(tiny_model), data=str(procedural_file), settings=window.prefs.settings
     )
     qtbot.addWidget(again)
     assert again.findChild(QAction, "tries_4").isChecked() and again.prefs.tries == 4
+    assert again.findChild(QAction, "pick_drawing").isChecked() and again.prefs.pick == "drawing"
     again.close()
 
 

@@ -76,5 +76,6 @@ WEIGHT = Limit(0.0, 1e6)  # a model's weight in an average
 KL_TOLERANCE = Limit(0.0, 10.0, below_high=True)  # free nats per latent dimension
 INPUT_SHARE = Limit(0.0, 1.0, below_high=True)  # of the decoder's inputs (all: nothing learnt)
 SHARE = Limit(0.0, 1.0)
+LOSS_WEIGHT = Limit(0.0, 100.0)  # of a training-only term beside the reconstruction
 AVERAGE_FROM = Limit(0, math.inf, int)
 AVERAGE_DECAY = Limit(0.0, 1.0, below_high=True)  # 0 is refused below: a mean of one step

@@ -120,6 +120,21 @@ def add(sub: argparse._SubParsersAction) -> None:
         "it was drawn in",
     )
     p.add_argument(
+        "--picture-loss",
+        type=limits.LOSS_WEIGHT.arg,
+        default=None,
+        help="weight of a term in which a small head predicts a 32x32 raster of the drawing "
+        "from z alone (default: the preset's or --init's, 0); z must then hold the face's layout",
+    )
+    p.add_argument(
+        "--identity-loss",
+        type=limits.LOSS_WEIGHT.arg,
+        default=None,
+        help="weight of a term that pulls a face's z in two stroke orders together and pushes "
+        "the batch's other faces away (InfoNCE; default: the preset's or --init's, 0; needs "
+        "--order-shuffle above 0)",
+    )
+    p.add_argument(
         "--cluster",
         type=limits.CLUSTER.arg,
         default=None,
@@ -256,6 +271,12 @@ def train_cmd(args: argparse.Namespace) -> int:
         if not 0 <= args.order_shuffle <= 1:
             raise BadRequest("--order-shuffle must be between 0 and 1")
         config = dataclasses.replace(config, stroke_order_shuffle=args.order_shuffle)
+    if args.picture_loss is not None:
+        config = dataclasses.replace(config, picture_loss=args.picture_loss)
+    if args.identity_loss is not None:
+        config = dataclasses.replace(config, identity_loss=args.identity_loss)
+    if config.identity_loss > 0 and config.stroke_order_shuffle <= 0:
+        raise BadRequest("--identity-loss needs --order-shuffle above 0 (its second view)")
     data = build_train_data(sources, config.max_len, scale=base.scale if base else None)
     default_steps = tune.steps if tune else (1000 if base else 20000)
     steps = args.steps if args.steps is not None else default_steps

@@ -14,6 +14,13 @@ DEFAULT_TRIES = 64
 # rest a moment later, while the pen is up (`core.session.analysis.more_tries_stream`)
 FIRST_TRIES = 16
 MAX_TRIES = 64  # each try is a row of the decoder's batch
+# who chooses which try is shown (`core.model.try_choice`); the default never looks at the
+# drawing's pixels, so what the window shows is what z itself carries
+PICKS = {
+    "model": "the model's own pick",  # re-encoded: the try whose z is nearest the drawing's
+    "drawing": "closest to the drawing",  # chamfer to the person's strokes
+}
+DEFAULT_PICK = "model"
 
 
 def resample(drawing: Drawing, n: int = 96) -> np.ndarray:

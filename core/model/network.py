@@ -18,6 +18,8 @@ from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from core.model.aux_losses import PictureHead, identity_loss, picture_loss, raster_targets
+
 
 @dataclass(frozen=True)
 class ModelConfig:
@@ -44,6 +46,12 @@ class ModelConfig:
     # share of training drawings whose strokes the encoder sees in a random order while the
     # decoder is still taught them as drawn: z should hold the face, not the order it came in
     stroke_order_shuffle: float = 0.0
+    # weight of the picture loss: a small head predicts a coarse raster of the drawing from z,
+    # so z must hold the face's layout (core.model.aux_losses; 0 = none, and no head)
+    picture_loss: float = 0.0
+    # weight of the identity loss: InfoNCE between the encodings of a face seen in two stroke
+    # orders against the batch's other faces, so z tells faces apart (needs stroke_order_shuffle)
+    identity_loss: float = 0.0
 
     @classmethod
     def from_dict(cls, values: dict) -> ModelConfig:
@@ -79,6 +87,8 @@ class SketchRNN(nn.Module):
         self.to_init_state = nn.Linear(c.z_size, 2 * c.dec_size)
         self.decoder = nn.LSTM(5 + c.z_size, c.dec_size, batch_first=True)
         self.head = nn.Linear(c.dec_size, 6 * c.num_mixtures + 3)
+        # training only; in the file so that a fine-tune goes on pulling the same way
+        self.picture = PictureHead(c.z_size) if c.picture_loss > 0 else None
 
     # ------------------------------------------------------------------ encoder
     def encode(
@@ -131,7 +141,21 @@ class SketchRNN(nn.Module):
             params, targets, lengths, self.config.num_mixtures
         )
         kl = -0.5 * torch.mean(1 + presig - mu.pow(2) - presig.exp())
-        return {"offsets": offsets_nll, "pen": pen_nll, "kl": kl}
+        parts = {"offsets": offsets_nll, "pen": pen_nll, "kl": kl}
+        if self.training and sample:
+            parts.update(self._aux_losses(targets, lengths, z, mu, encoder_view))
+        return parts
+
+    def _aux_losses(self, targets, lengths, z, mu, encoder_view) -> dict[str, torch.Tensor]:
+        """The weighted pulls on z that are not the decoder's (see core.model.aux_losses)."""
+        c, out = self.config, {}
+        if self.picture is not None:
+            target = raster_targets(targets, lengths)
+            out["picture"] = c.picture_loss * picture_loss(self.picture(z), target)
+        if c.identity_loss > 0 and encoder_view is not None:
+            as_drawn, _ = self.encode(targets, lengths)
+            out["identity"] = c.identity_loss * identity_loss(mu, as_drawn)
+        return out
 
     def _with_own_guesses(self, inputs: torch.Tensor, z: torch.Tensor, share: float):
         """`inputs` with `share` of its points (never the start token) replaced by what the

@@ -17,7 +17,7 @@ import torch
 from core.base import trace
 from core.base.resources import default_model_path
 from core.base.streams import Stream, map_early, run_to_end
-from core.drawings.metrics import DEFAULT_TRIES, nearest_try
+from core.drawings.metrics import DEFAULT_PICK, DEFAULT_TRIES
 from core.drawings.model_input import (
     CanonicalMemo,
     canonical_pack,
@@ -36,6 +36,7 @@ from core.model.device import pick_device
 from core.model.modelfile import load_model
 from core.model.network import DecoderStepper, SketchRNN
 from core.model.sampling_gaussian import SamplingGaussian
+from core.model.try_choice import choose_tries
 
 DEFAULT_TEMPERATURE = 0.1
 DEFAULT_SEED = 0
@@ -187,6 +188,15 @@ class Sketcher:
         batch, lengths = self.batch(drawings)
         mu, presig = self.model.encode(batch[:, 1:], lengths)
         return mu.cpu().numpy(), torch.exp(presig / 2).cpu().numpy()
+
+    def _mu_of_tries(self, drawings: list[Drawing]) -> torch.Tensor:
+        """mu of the model's own decodes (for its own pick), leaving the canvas's memo alone."""
+        seqs = model_sequences(
+            canonical_pack(checked_pack(drawings)), self.scale, self.config.max_len
+        )
+        batch, lengths = pad_stroke5(seqs)
+        batch_t = torch.from_numpy(batch).to(self.device)
+        return self.model.encode(batch_t[:, 1:], torch.from_numpy(lengths).to(self.device))[0]
 
     # -------------------------------------------------------------- decode
     @torch.inference_mode()
@@ -382,10 +392,11 @@ class Sketcher:
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
         tries: int = DEFAULT_TRIES,
+        pick: str = DEFAULT_PICK,
     ) -> list[Drawing]:
-        """What the model makes of each drawing: its mu decoded `tries` times, the try nearest
-        the drawing kept (the app shows exactly this)."""
-        return self.encode_and_reconstruct(drawings, temperature, greedy, seed, tries)[1]
+        """What the model makes of each drawing: its mu decoded `tries` times, one try kept by
+        `pick` (`core.model.try_choice`; the app shows exactly this)."""
+        return self.encode_and_reconstruct(drawings, temperature, greedy, seed, tries, pick)[1]
 
     @torch.inference_mode()
     def encode_and_reconstruct(
@@ -395,11 +406,14 @@ class Sketcher:
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
         tries: int = DEFAULT_TRIES,
+        pick: str = DEFAULT_PICK,
     ) -> tuple[np.ndarray, list[Drawing]]:
         """mu of each drawing and its reconstruction, which is at most RECON_LENGTH_FACTOR times
         the drawing's own length (each row's limit is its own: the batch never changes a face)."""
         mu, limits = self.encode_for_reconstruction(drawings)
-        stream = self.reconstruct_stream(mu, limits, drawings, temperature, greedy, seed, tries)
+        stream = self.reconstruct_stream(
+            mu, limits, drawings, temperature, greedy, seed, tries, pick
+        )
         faces = run_to_end(stream)
         return mu.cpu().numpy(), faces
 
@@ -433,15 +447,16 @@ class Sketcher:
         greedy: bool = False,
         seed: int | None = DEFAULT_SEED,
         tries: int = DEFAULT_TRIES,
+        pick: str = DEFAULT_PICK,
     ) -> Stream[list[Drawing], list[Drawing]]:
         """The second half, as a stream (see `decode_stream`): decode each mu up to its limit,
-        `tries` times with different random numbers, and keep the try nearest its drawing
-        (`core.drawings.metrics.nearest_try`). The early answer is each face's first try, which is also
+        `tries` times with different random numbers, and keep one try by `pick`
+        (`core.model.try_choice`). The early answer is each face's first try, which is also
         the whole answer with one try. Greedy decoding has only one try to give."""
         tries = 1 if greedy else max(1, tries)
         if tries == 1:
             return self.decode_stream(mu, temperature, greedy, seed, max(limits), limits)
-        return self._tries_stream(mu, limits, originals, temperature, seed, tries)
+        return self._tries_stream(mu, limits, originals, temperature, seed, tries, pick=pick)
 
     def more_tries_stream(
         self,
@@ -453,12 +468,15 @@ class Sketcher:
         tries: int,
         temperature: float = DEFAULT_TEMPERATURE,
         seed: int | None = DEFAULT_SEED,
+        pick: str = DEFAULT_PICK,
     ) -> Stream[list[Drawing], list[Drawing]]:
-        """A reconstruction carried further: `kept` is each face's nearest of its first
+        """A reconstruction carried further: `kept` is each face's pick of its first
         `first_try` tries (`reconstruct_stream`'s answer); tries first_try..tries-1 are decoded
-        now and the nearest of all is returned, exactly the answer of `tries` tries at once.
+        now and the pick of all is returned, exactly the answer of `tries` tries at once.
         This is how the window shows sixteen tries at pen-up and sixty-four a moment later."""
-        return self._tries_stream(mu, limits, originals, temperature, seed, tries, first_try, kept)
+        return self._tries_stream(
+            mu, limits, originals, temperature, seed, tries, first_try, kept, pick
+        )
 
     def _tries_stream(
         self,
@@ -470,15 +488,16 @@ class Sketcher:
         tries: int,
         first_try: int = 0,
         kept: list[Drawing] | None = None,
+        pick: str = DEFAULT_PICK,
     ) -> Stream[list[Drawing], list[Drawing]]:
         n = tries - first_try
         candidates = yield from map_early(
             self._all_tries_stream(mu, tries, temperature, seed, limits, first_try),
             lambda rows: rows[::n],  # each face's first try of this batch
         )
-        chosen = []
-        for b, drawing in enumerate(originals):
-            mine = ([kept[b]] if kept else []) + candidates[b * n : (b + 1) * n]
-            finished = [t.num_points < limits[b] for t in mine]
-            chosen.append(mine[nearest_try(drawing, mine, finished)])
-        return chosen
+        groups = [
+            ([kept[b]] if kept else []) + candidates[b * n : (b + 1) * n]
+            for b in range(len(originals))
+        ]
+        with torch.inference_mode():
+            return choose_tries(pick, mu, originals, groups, limits, self._mu_of_tries)

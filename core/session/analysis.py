@@ -9,7 +9,7 @@ import numpy as np
 
 from core.base import trace
 from core.base.streams import Stream, map_early, run_to_end
-from core.drawings.metrics import DEFAULT_TRIES
+from core.drawings.metrics import DEFAULT_PICK, DEFAULT_TRIES
 from core.drawings.strokes import Drawing
 from core.latent.index import LatentIndex
 
@@ -32,7 +32,8 @@ class Analysis:
     neighbours: np.ndarray
     complete: bool = True  # False: the reconstruction's first points, the decoder still going
     drawing: Drawing | None = None  # what was analysed
-    tries: int = DEFAULT_TRIES  # the reconstruction is the nearest of this many decodes
+    tries: int = DEFAULT_TRIES  # the reconstruction is one of this many decodes
+    pick: str = DEFAULT_PICK  # ... chosen by the model, or by nearness to the drawing
 
 
 def analyse_stream(
@@ -41,6 +42,7 @@ def analyse_stream(
     drawing: Drawing,
     neighbours: int = NEIGHBOURS_SHOWN,
     tries: int = DEFAULT_TRIES,
+    pick: str = DEFAULT_PICK,
 ) -> Stream[Analysis, Analysis]:
     """Encode, reconstruct (exactly what `Sketcher.reconstruct` gives), cluster, place on the
     map and find the nearest dataset drawings. Raises BadDrawing for an empty drawing.
@@ -65,9 +67,10 @@ def analyse_stream(
         "neighbours": np.zeros(0, int),
         "drawing": drawing,
         "tries": max(1, tries),
+        "pick": pick,
     }
     trace.mark("worker: cluster, map")
-    stream = sketcher.reconstruct_stream(mu_t, limits, [drawing], tries=tries)
+    stream = sketcher.reconstruct_stream(mu_t, limits, [drawing], tries=tries, pick=pick)
     while True:
         try:
             first = next(stream)
@@ -95,7 +98,13 @@ def more_tries_stream(sketcher: Sketcher, analysis: Analysis, tries: int) -> Str
     mu = torch.as_tensor(analysis.z[None], device=sketcher.device)  # no second encoder pass
     limits = sketcher.reconstruction_limits([analysis.drawing])
     stream = sketcher.more_tries_stream(
-        mu, limits, [analysis.drawing], [analysis.reconstruction], analysis.tries, tries
+        mu,
+        limits,
+        [analysis.drawing],
+        [analysis.reconstruction],
+        analysis.tries,
+        tries,
+        pick=analysis.pick,
     )
     (reconstruction,) = yield from map_early(stream, lambda _: None)
     return replace(analysis, reconstruction=reconstruction, tries=tries)
@@ -107,6 +116,7 @@ def analyse(
     drawing: Drawing,
     neighbours: int = NEIGHBOURS_SHOWN,
     tries: int = DEFAULT_TRIES,
+    pick: str = DEFAULT_PICK,
 ) -> Analysis:
     """`analyse_stream`'s final answer."""
-    return run_to_end(analyse_stream(sketcher, index, drawing, neighbours, tries))
+    return run_to_end(analyse_stream(sketcher, index, drawing, neighbours, tries, pick))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from core.base.errors import BadRequest
-from core.drawings.metrics import DEFAULT_TRIES
+from core.drawings.metrics import DEFAULT_PICK, DEFAULT_TRIES
 from core.drawings.strokes import Drawing
 from core.latent.generate import DEFAULT_SAMPLE_SPREAD, DEFAULT_SOURCE, source_caption
 
@@ -142,14 +142,14 @@ class Analyse(OnWorkspace):
 
     drawing: Drawing
     epoch: int  # the session's drawing epoch when asked: a cleared canvas drops the answer
-    tries: int = DEFAULT_TRIES  # decodes of its z; the one nearest the drawing is shown
+    tries: int = DEFAULT_TRIES  # decodes of its z, one shown ...
+    pick: str = DEFAULT_PICK  # ... chosen by the model, or by nearness to the drawing
 
     def run(self, report: Progress) -> Any:
         from core.session.analysis import analyse_stream
 
-        return analyse_stream(
-            self.workspace.sketcher, self.workspace.index, self.drawing, tries=self.tries
-        )
+        sketcher, index = self.workspace.sketcher, self.workspace.index
+        return analyse_stream(sketcher, index, self.drawing, tries=self.tries, pick=self.pick)
 
     def wanted_by(self, session: Session) -> bool:
         return super().wanted_by(session) and session.drawing_epoch == self.epoch
@@ -232,10 +232,11 @@ class ReconstructFace(OnWorkspace):
 
     position: int
     tries: int = DEFAULT_TRIES
+    pick: str = DEFAULT_PICK
 
     def run(self, report: Progress) -> Drawing:
         face = self.workspace.drawings[self.position]
-        return self.workspace.sketcher.reconstruct([face], tries=self.tries)[0]
+        return self.workspace.sketcher.reconstruct([face], tries=self.tries, pick=self.pick)[0]
 
     def apply(self, session: Session, answer: Any, early: bool, continues: bool) -> None:
         session.show_face_reconstruction(self.workspace.index.keys[self.position], answer)

@@ -129,6 +129,20 @@ class Checkpoint:
             p.unlink(missing_ok=True)
 
 
+AUX_LOSSES = ("picture", "identity")  # training-only terms the model may add to its parts
+
+
+def load_init(model: SketchRNN, init: SketchRNN) -> None:
+    """`init`'s weights into `model`; a training-only head `init` lacks (a picture head added
+    by this run's settings) starts fresh, and one `model` does not use is left out."""
+    ours = model.state_dict()
+    theirs = {k: v for k, v in init.state_dict().items() if k in ours}
+    missing = [k for k in ours if k not in theirs]
+    if any(not k.startswith("picture.") for k in missing):
+        raise BadRequest(f"--init's model lacks {missing[0]}: not the same architecture")
+    model.load_state_dict(theirs, strict=False)
+
+
 def kl_weight_at(step: int, config: ModelConfig, full: bool) -> float:
     """sketch-rnn's annealing: from kl_weight_start up to kl_weight, geometrically."""
     if full:
@@ -200,7 +214,7 @@ def train(
     torch.manual_seed(settings.seed)  # the initial weights, the same on every rank
     model = SketchRNN(config)
     if init is not None:
-        model.load_state_dict(init.state_dict())
+        load_init(model, init)
     model.to(device).train()
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     ckpt = Checkpoint(out)
@@ -294,7 +308,9 @@ def train(
         else:
             parts = trainer(*inputs, encoder_view=torch.from_numpy(view).to(device))
         recon = parts["offsets"] + parts["pen"]
+        pulls = {k: v for k, v in parts.items() if k in AUX_LOSSES}
         loss = recon + kl_w * torch.clamp(parts["kl"], min=config.kl_tolerance)
+        loss = loss + sum(pulls.values())
         optimizer.zero_grad(set_to_none=True)
         finite = bool(torch.isfinite(loss))
         if finite:
@@ -327,6 +343,7 @@ def train(
                     "offsets": float(parts["offsets"].detach()),
                     "pen": float(parts["pen"].detach()),
                     "kl": float(parts["kl"].detach()),
+                    **{k: float(v.detach()) for k, v in pulls.items()},
                     "kl_weight": kl_w,
                     "lr": lr,
                     "sketches_per_s": sketches / max(now - started, 1e-9),
