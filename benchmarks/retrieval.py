@@ -41,6 +41,7 @@ from core.drawings.metrics import (
 from core.drawings.render import save_grid
 from core.drawings.strokes import Drawing
 from core.latent.generate import gaussian_z
+from core.model.sampling_gaussian import SamplingGaussian
 from core.model.sketcher import Sketcher
 from core.training.batching import is_held_out, scaled, to_sequences
 from core.training.train import evaluate
@@ -69,10 +70,9 @@ def scores(ranks: np.ndarray) -> dict:
 def no_encoder_control(
     sketcher: Sketcher, faces: list[Drawing], tries: int, seed: int
 ) -> list[Drawing]:
-    """For each face, the nearest to it of `tries` random faces from the dataset's Gaussian."""
-    g = sketcher.gaussian
-    if g is None:
-        raise SystemExit("retrieval: the model stores no Gaussian of its faces (sample-like)")
+    """For each face, the nearest to it of `tries` random faces from the dataset's Gaussian
+    (the prior's, for a model file that stores none: a checkpoint)."""
+    g = sketcher.gaussian or SamplingGaussian.standard(sketcher.config.z_size)
     z = gaussian_z(g.mean, g.chol, tries, 1.0, CONTROL_SEED + seed)
     pool = sketcher.decode(z, seed=CONTROL_SEED + seed, independent=True)
     finished = [p.num_points < sketcher.config.max_len for p in pool]
@@ -112,8 +112,8 @@ def run(
     rows = {
         app: lambda seed: sketcher.reconstruct(faces, seed=seed, tries=tries, pick=pick),
         "one decode": lambda seed: sketcher.reconstruct(faces, seed=seed, tries=1),
-        f"no encoder: closest of {tries} random faces": lambda seed: no_encoder_control(
-            sketcher, faces, tries, seed
+        f"no encoder: closest of {tries} random faces{'' if sketcher.gaussian else ' (prior)'}": lambda seed: (
+            no_encoder_control(sketcher, faces, tries, seed)
         ),
     }
     seeds = range(first_seed, first_seed + SEEDS)
