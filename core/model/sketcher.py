@@ -99,13 +99,15 @@ class Sketcher:
         return cls(model, scale, data, info, path=str(resolved), device=dev, gaussian=gaussian)
 
     # -------------------------------------------------------------- encode
-    def batch(self, drawings: list[Drawing]) -> tuple[torch.Tensor, torch.Tensor]:
+    def batch(
+        self, drawings: list[Drawing], memo: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """The model's padded input for a few drawings (a pen-up's one). A lone drawing's
-        earlier strokes keep their simplification from the last pen-up (`CanonicalMemo`)."""
+        earlier strokes keep their simplification from the last pen-up (`CanonicalMemo`),
+        unless `memo` is off (the model's own decodes are not the canvas's drawing)."""
         packed = checked_pack(drawings)
-        canonical = (
-            self.canonical_memo.canonical(packed) if len(packed) == 1 else canonical_pack(packed)
-        )
+        lone = memo and len(packed) == 1
+        canonical = self.canonical_memo.canonical(packed) if lone else canonical_pack(packed)
         seqs = model_sequences(canonical, self.scale, self.config.max_len)
         batch, lengths = pad_stroke5(seqs)
         return torch.from_numpy(batch).to(self.device), torch.from_numpy(lengths).to(self.device)
@@ -191,12 +193,8 @@ class Sketcher:
 
     def _mu_of_tries(self, drawings: list[Drawing]) -> torch.Tensor:
         """mu of the model's own decodes (for its own pick), leaving the canvas's memo alone."""
-        seqs = model_sequences(
-            canonical_pack(checked_pack(drawings)), self.scale, self.config.max_len
-        )
-        batch, lengths = pad_stroke5(seqs)
-        batch_t = torch.from_numpy(batch).to(self.device)
-        return self.model.encode(batch_t[:, 1:], torch.from_numpy(lengths).to(self.device))[0]
+        batch, lengths = self.batch(drawings, memo=False)
+        return self.model.encode(batch[:, 1:], lengths)[0]
 
     # -------------------------------------------------------------- decode
     @torch.inference_mode()
